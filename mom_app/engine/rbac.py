@@ -1,0 +1,165 @@
+"""Who may do what: the MOM roles and their rights on ERPNext's and mom_app's doctypes.
+
+The matrix is data. `expand()` applies the implication rules (you cannot write what you cannot read,
+you cannot submit what you cannot write, ...) so the rows written into the site are always consistent.
+The Frappe adapter (mom_app.setup.roles) turns the expanded rows into Custom DocPerm records for ERPNext
+doctypes; mom_app's own doctypes carry the same rows in their DocType JSON (a tier-2 test compares them).
+"""
+
+OPERATOR = "MOM Operator"
+INSPECTOR = "Quality Inspector"
+TECHNICIAN = "Maintenance Technician"
+STOREKEEPER = "Storekeeper"
+SUPERVISOR = "Production Supervisor"
+MANAGER = "MOM Manager"
+
+ROLES = (OPERATOR, INSPECTOR, TECHNICIAN, STOREKEEPER, SUPERVISOR, MANAGER)
+
+# One letter per right, in Frappe's DocPerm column names.
+RIGHTS = {
+	"r": "read",
+	"w": "write",
+	"c": "create",
+	"s": "submit",
+	"x": "cancel",
+	"a": "amend",
+	"d": "delete",
+	"e": "export",
+	"m": "email",
+	"h": "share",
+}
+
+# doctype -> {role: rights}. Reading a doctype also grants select, report and print (see expand()).
+MATRIX: dict[str, dict[str, str]] = {
+	# production
+	"Work Order": {
+		OPERATOR: "r",
+		INSPECTOR: "r",
+		STOREKEEPER: "r",
+		TECHNICIAN: "r",
+		SUPERVISOR: "rwcsxae",
+		MANAGER: "rwcsxade",
+	},
+	"Job Card": {
+		OPERATOR: "rw",
+		INSPECTOR: "r",
+		STOREKEEPER: "r",
+		SUPERVISOR: "rwcsxae",
+		MANAGER: "rwcsxade",
+	},
+	"Workstation": {
+		OPERATOR: "r",
+		INSPECTOR: "r",
+		TECHNICIAN: "rw",
+		STOREKEEPER: "r",
+		SUPERVISOR: "rw",
+		MANAGER: "rwcde",
+	},
+	"Workstation Type": {OPERATOR: "r", TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "rwcde"},
+	"Plant Floor": {OPERATOR: "r", TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "rwcd"},
+	"Operation": {OPERATOR: "r", INSPECTOR: "r", SUPERVISOR: "r", MANAGER: "rwc"},
+	"Routing": {SUPERVISOR: "r", MANAGER: "rwc"},
+	"BOM": {OPERATOR: "r", INSPECTOR: "r", STOREKEEPER: "r", SUPERVISOR: "r", MANAGER: "r"},
+	"Production Plan": {STOREKEEPER: "r", SUPERVISOR: "rwcsx", MANAGER: "rwcsxe"},
+	"Downtime Entry": {OPERATOR: "rwc", TECHNICIAN: "rwc", SUPERVISOR: "rwcd", MANAGER: "rwcde"},
+	"Employee": {OPERATOR: "r", SUPERVISOR: "r", MANAGER: "r"},
+	# quality
+	"Quality Inspection": {
+		OPERATOR: "r",
+		INSPECTOR: "rwcsxa",
+		STOREKEEPER: "r",
+		SUPERVISOR: "r",
+		MANAGER: "rwcsxae",
+	},
+	"Quality Inspection Template": {INSPECTOR: "rwc", SUPERVISOR: "r", MANAGER: "rwcd"},
+	"Quality Inspection Parameter": {INSPECTOR: "rwc", MANAGER: "rwcd"},
+	"Non Conformance": {INSPECTOR: "rwc", SUPERVISOR: "r", MANAGER: "rwcd"},
+	# line-side logistics
+	"Item": {OPERATOR: "r", INSPECTOR: "r", TECHNICIAN: "r", STOREKEEPER: "r", SUPERVISOR: "r", MANAGER: "r"},
+	"Batch": {OPERATOR: "r", INSPECTOR: "rw", STOREKEEPER: "rwc", SUPERVISOR: "r", MANAGER: "rwc"},
+	"Serial No": {OPERATOR: "r", INSPECTOR: "r", STOREKEEPER: "rw", SUPERVISOR: "r", MANAGER: "r"},
+	"Warehouse": {
+		OPERATOR: "r",
+		INSPECTOR: "r",
+		TECHNICIAN: "r",
+		STOREKEEPER: "r",
+		SUPERVISOR: "r",
+		MANAGER: "rwc",
+	},
+	"Stock Entry": {
+		OPERATOR: "r",
+		INSPECTOR: "r",
+		TECHNICIAN: "r",
+		STOREKEEPER: "rwcsxa",
+		SUPERVISOR: "rwcs",
+		MANAGER: "rwcsxae",
+	},
+	"Material Request": {OPERATOR: "rwc", STOREKEEPER: "rwcsx", SUPERVISOR: "rwcs", MANAGER: "rwcsx"},
+	"Pick List": {STOREKEEPER: "rwcsx", SUPERVISOR: "r", MANAGER: "rwcsx"},
+	"Purchase Receipt": {INSPECTOR: "r", STOREKEEPER: "r", MANAGER: "r"},
+	"Delivery Note": {INSPECTOR: "r", STOREKEEPER: "r", MANAGER: "r"},
+	"Supplier": {INSPECTOR: "r", STOREKEEPER: "r", MANAGER: "r"},
+	# maintenance
+	"Asset": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "r"},
+	"Asset Maintenance": {TECHNICIAN: "rw", SUPERVISOR: "r", MANAGER: "rwc"},
+	"Asset Maintenance Log": {TECHNICIAN: "rwcs", SUPERVISOR: "r", MANAGER: "rwcsx"},
+	"Asset Repair": {TECHNICIAN: "rwcs", SUPERVISOR: "r", MANAGER: "rwcsx"},
+	# mom_app's own
+	"MOM Settings": {
+		OPERATOR: "r",
+		INSPECTOR: "r",
+		TECHNICIAN: "r",
+		STOREKEEPER: "r",
+		SUPERVISOR: "r",
+		MANAGER: "rw",
+	},
+}
+
+# Rights that need another right to make sense.
+IMPLIES = {
+	"write": ("read",),
+	"create": ("read", "write"),
+	"submit": ("read", "write"),
+	"cancel": ("read",),
+	"amend": ("read", "write", "create", "cancel"),
+	"delete": ("read", "write"),
+	"export": ("read",),
+	"email": ("read",),
+	"share": ("read",),
+	"read": ("select", "report", "print"),
+}
+
+
+class MatrixError(ValueError):
+	pass
+
+
+def rights_of(code: str) -> set[str]:
+	"""Letters -> the closed set of DocPerm right names they grant."""
+	unknown = set(code) - set(RIGHTS)
+	if unknown:
+		raise MatrixError(f"unknown right letter(s) {''.join(sorted(unknown))!r} in {code!r}")
+	granted = {RIGHTS[letter] for letter in code}
+	pending = list(granted)
+	while pending:
+		for implied in IMPLIES.get(pending.pop(), ()):
+			if implied not in granted:
+				granted.add(implied)
+				pending.append(implied)
+	return granted
+
+
+def expand(matrix: dict[str, dict[str, str]] | None = None, submittable: set[str] | frozenset = frozenset()):
+	"""Yield (doctype, role, rights) with rights closed under IMPLIES.
+
+	submit/cancel/amend are dropped on doctypes that are not submittable (Frappe ignores them there, and
+	the Role Permission Manager would show them as noise)."""
+	matrix = MATRIX if matrix is None else matrix
+	for doctype, roles in matrix.items():
+		for role, code in roles.items():
+			if role not in ROLES:
+				raise MatrixError(f"{doctype}: unknown role {role!r}")
+			granted = rights_of(code)
+			if doctype not in submittable:
+				granted -= {"submit", "cancel", "amend"}
+			yield doctype, role, granted

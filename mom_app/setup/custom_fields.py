@@ -1,0 +1,55 @@
+"""Custom fields mom_app adds to ERPNext doctypes. Defined here, applied on install and by a patch.
+
+Every fieldname starts with `mom_` so uninstall can find exactly what we added.
+"""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+PREFIX = "mom_"
+
+CUSTOM_FIELDS = {
+	"Employee": [
+		{
+			"fieldname": "mom_section",
+			"label": "Shop Floor",
+			"fieldtype": "Section Break",
+			"insert_after": "attendance_device_id",
+			"collapsible": 1,
+		},
+		{
+			"fieldname": "mom_badge_barcode",
+			"label": "Badge Barcode",
+			"fieldtype": "Data",
+			"insert_after": "mom_section",
+			"unique": 1,
+			"no_copy": 1,
+			"search_index": 1,
+			"description": "Scanned at the operator terminal to sign in. Letters are stored in upper case.",
+		},
+	],
+	"Workstation": [
+		{
+			"fieldname": "mom_asset",
+			"label": "Machine Asset",
+			"fieldtype": "Link",
+			"options": "Asset",
+			"insert_after": "plant_floor",
+			"description": "The fixed asset this workstation is; maintenance and meters are kept against it.",
+		},
+	],
+}
+
+
+def apply_custom_fields():
+	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True, update=True)
+
+
+def remove_custom_fields():
+	"""Delete every custom field mom_app added (those in CUSTOM_FIELDS and any other mom_ field)."""
+	for doctype, fields in CUSTOM_FIELDS.items():
+		for field in fields:
+			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
+			if name:
+				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+		frappe.clear_cache(doctype=doctype)

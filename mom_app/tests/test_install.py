@@ -1,0 +1,118 @@
+"""What install-app leaves in a site: roles, custom fields, modules, workspace, permissions, patches."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from mom_app.engine.rbac import ROLES
+from mom_app.setup.custom_fields import CUSTOM_FIELDS
+from mom_app.setup.roles import DOCPERM_RIGHTS, matrix_rows
+
+
+class TestInstall(FrappeTestCase):
+	def test_app_is_installed_after_erpnext(self):
+		apps = frappe.get_installed_apps()
+		self.assertIn("mom_app", apps)
+		self.assertLess(apps.index("erpnext"), apps.index("mom_app"))
+
+	def test_roles(self):
+		for role in ROLES:
+			self.assertTrue(frappe.db.get_value("Role", role, "desk_access"), role)
+
+	def test_modules(self):
+		modules = set(frappe.get_all("Module Def", filters={"app_name": "mom_app"}, pluck="name"))
+		self.assertEqual(modules, {"Production", "Quality", "Stock Ext", "Plant Maintenance", "IoT"})
+
+	def test_custom_fields(self):
+		for doctype, fields in CUSTOM_FIELDS.items():
+			meta = frappe.get_meta(doctype)
+			for field in fields:
+				df = meta.get_field(field["fieldname"])
+				self.assertIsNotNone(df, f"{doctype}.{field['fieldname']}")
+				self.assertEqual(df.fieldtype, field["fieldtype"])
+		self.assertTrue(frappe.get_meta("Employee").get_field("mom_badge_barcode").unique)
+		self.assertTrue(frappe.db.has_column("Workstation", "mom_asset"))
+
+	def test_patch_is_idempotent(self):
+		from mom_app.patches.v0_1.apply_custom_fields_001 import execute
+
+		before = frappe.db.count("Custom Field", {"fieldname": ("like", "mom\\_%")})
+		execute()
+		execute()
+		self.assertEqual(frappe.db.count("Custom Field", {"fieldname": ("like", "mom\\_%")}), before)
+		self.assertEqual(before, sum(len(f) for f in CUSTOM_FIELDS.values()))
+
+	def test_workspace(self):
+		ws = frappe.get_doc("Workspace", "MOM")
+		self.assertTrue(ws.public)
+		self.assertEqual(ws.module, "Production")
+		for card in ws.number_cards:
+			self.assertTrue(frappe.db.exists("Number Card", card.number_card_name))
+		for chart in ws.charts:
+			self.assertTrue(frappe.db.exists("Dashboard Chart", chart.chart_name))
+		linked = {link.link_to for link in ws.links if link.type == "Link"}
+		for doctype in linked:
+			self.assertTrue(frappe.db.exists("DocType", doctype), doctype)
+		self.assertGreaterEqual(len(ws.number_cards), 4)
+
+	def test_custom_docperms_match_matrix(self):
+		rows = matrix_rows()
+		self.assertGreater(len(rows), 50)
+		for doctype, role, rights in rows:
+			perm = frappe.get_all(
+				"Custom DocPerm",
+				filters={"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0},
+				fields=list(DOCPERM_RIGHTS),
+			)
+			self.assertEqual(len(perm), 1, (doctype, role))
+			self.assertEqual({r for r in DOCPERM_RIGHTS if perm[0][r]}, rights, (doctype, role))
+
+	def test_standard_rights_kept_when_custom_perms_added(self):
+		# Adding our rows copies the standard ones first: ERPNext's own roles keep their rights.
+		self.assertTrue(
+			frappe.db.exists(
+				"Custom DocPerm", {"parent": "Work Order", "role": "Manufacturing Manager", "submit": 1}
+			)
+		)
+
+	def test_mom_settings_perms_in_json_match_matrix(self):
+		from mom_app.engine.rbac import expand
+
+		for doctype, role, rights in expand():
+			if doctype != "MOM Settings":
+				continue
+			perm = frappe.get_all(
+				"DocPerm", filters={"parent": doctype, "role": role}, fields=["read", "write"]
+			)
+			self.assertEqual(len(perm), 1, role)
+			self.assertEqual(bool(perm[0].write), "write" in rights, role)
+			self.assertTrue(perm[0].read)
+
+
+class TestTranslationsCurrent(FrappeTestCase):
+	"""The committed POT must be what Frappe's extractor finds in the code now (tier 1 checks zh.po covers it)."""
+
+	def test_pot_is_up_to_date(self):
+		from babel.messages.pofile import read_po
+		from frappe.gettext.translate import generate_pot, get_pot_path
+
+		pot = get_pot_path("mom_app")
+		committed = pot.read_bytes()
+		try:
+			generate_pot("mom_app")
+			with open(pot, "rb") as f:
+				fresh = {m.id for m in read_po(f) if m.id}
+		finally:
+			pot.write_bytes(committed)
+		with open(pot, "rb") as f:
+			current = {m.id for m in read_po(f) if m.id}
+		self.assertFalse(
+			fresh - current, "strings missing from main.pot: run `bench generate-pot-file --app mom_app`"
+		)
+		self.assertFalse(current - fresh, "main.pot has strings no longer in the code: regenerate it")
+
+	def test_chinese_is_served(self):
+		from frappe.translate import get_all_translations
+
+		translations = get_all_translations("zh")
+		self.assertEqual(translations.get("MOM"), "制造运营")
+		self.assertEqual(translations.get("Badge Barcode"), "工牌条码")

@@ -1,0 +1,109 @@
+"""Run after `bench --site S uninstall-app mom_app` (scripts/run-tests does):
+
+	bench --site S run-tests --module mom_app.tests.uninstalled_checks
+
+Not named test_*.py on purpose: it must not run while mom_app is installed.
+"""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import nowdate
+
+from mom_app.engine.rbac import MATRIX, ROLES
+
+
+class TestNothingLeftBehind(FrappeTestCase):
+	def test_app_gone(self):
+		self.assertNotIn("mom_app", frappe.get_installed_apps())
+
+	def test_roles_and_permissions_gone(self):
+		self.assertFalse(frappe.get_all("Role", filters={"name": ("in", ROLES)}))
+		self.assertFalse(frappe.get_all("Has Role", filters={"role": ("in", ROLES)}))
+		self.assertFalse(frappe.get_all("Custom DocPerm", filters={"role": ("in", ROLES)}))
+		# The doctypes we had customised follow ERPNext's standard permissions again.
+		touched = [dt for dt in MATRIX if frappe.db.exists("DocType", dt)]
+		self.assertFalse(
+			frappe.get_all("Custom DocPerm", filters={"parent": ("in", touched)}, pluck="parent")
+		)
+
+	def test_custom_fields_and_columns_gone(self):
+		self.assertFalse(frappe.get_all("Custom Field", filters={"fieldname": ("like", "mom\\_%")}))
+		self.assertIsNone(frappe.get_meta("Employee").get_field("mom_badge_barcode"))
+
+	def test_modules_doctypes_and_desk_gone(self):
+		self.assertFalse(frappe.get_all("Module Def", filters={"app_name": "mom_app"}))
+		self.assertFalse(frappe.db.exists("DocType", "MOM Settings"))
+		self.assertFalse(frappe.db.exists("Workspace", "MOM"))
+		self.assertFalse(frappe.get_all("Number Card", filters={"module": "Production"}))
+		self.assertFalse(frappe.get_all("Dashboard Chart", filters={"module": "Production"}))
+		self.assertFalse(frappe.db.sql("select 1 from tabSingles where doctype=%s", "MOM Settings"))
+
+
+class TestERPNextStillWorks(FrappeTestCase):
+	"""ERPNext's own Work Order flow: BOM -> Work Order -> transfer -> manufacture, all submitted."""
+
+	def test_work_order_flow(self):
+		from erpnext.manufacturing.doctype.work_order.work_order import make_stock_entry
+
+		company = frappe.db.get_single_value("Global Defaults", "default_company")
+		abbr = frappe.get_cached_value("Company", company, "abbr")
+		stores, wip, fg = (f"{w} - {abbr}" for w in ("Stores", "Work In Progress", "Finished Goods"))
+		raw, product = make_item("MOM-UNINST-RAW"), make_item("MOM-UNINST-FG")
+
+		frappe.get_doc(
+			{
+				"doctype": "Stock Entry",
+				"stock_entry_type": "Material Receipt",
+				"company": company,
+				"items": [{"item_code": raw, "qty": 20, "t_warehouse": stores, "basic_rate": 5}],
+			}
+		).submit()
+		bom = frappe.get_doc(
+			{
+				"doctype": "BOM",
+				"item": product,
+				"company": company,
+				"quantity": 1,
+				"items": [{"item_code": raw, "qty": 2, "rate": 5}],
+			}
+		)
+		bom.insert()
+		bom.submit()
+		wo = frappe.get_doc(
+			{
+				"doctype": "Work Order",
+				"production_item": product,
+				"bom_no": bom.name,
+				"qty": 5,
+				"company": company,
+				"source_warehouse": stores,
+				"wip_warehouse": wip,
+				"fg_warehouse": fg,
+				"planned_start_date": nowdate(),
+			}
+		)
+		wo.insert()
+		wo.submit()
+		for purpose in ("Material Transfer for Manufacture", "Manufacture"):
+			se = frappe.get_doc(make_stock_entry(wo.name, purpose, 5))
+			se.insert()
+			se.submit()
+		wo.reload()
+		self.assertEqual(wo.produced_qty, 5)
+		self.assertEqual(wo.status, "Completed")
+		self.assertEqual(frappe.db.get_value("Bin", {"item_code": product, "warehouse": fg}, "actual_qty"), 5)
+
+
+def make_item(code: str) -> str:
+	if not frappe.db.exists("Item", code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": code,
+				"item_group": "All Item Groups",
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+				"valuation_rate": 5,
+			}
+		).insert()
+	return code
