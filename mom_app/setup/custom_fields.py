@@ -8,34 +8,45 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 PREFIX = "mom_"
 
+
+def N_(text: str) -> str:
+	"""Mark a string for the POT without translating it now (gettext's N_ idiom): labels are stored in
+	English and translated by Frappe when shown, in each user's language."""
+	return text
+
+
 CUSTOM_FIELDS = {
 	"Employee": [
 		{
 			"fieldname": "mom_section",
-			"label": "Shop Floor",
+			"label": N_("Shop Floor"),
 			"fieldtype": "Section Break",
 			"insert_after": "attendance_device_id",
 			"collapsible": 1,
 		},
 		{
 			"fieldname": "mom_badge_barcode",
-			"label": "Badge Barcode",
+			"label": N_("Badge Barcode"),
 			"fieldtype": "Data",
 			"insert_after": "mom_section",
 			"unique": 1,
 			"no_copy": 1,
 			"search_index": 1,
-			"description": "Scanned at the operator terminal to sign in. Letters are stored in upper case.",
+			"description": N_(
+				"Scanned at the operator terminal to sign in. Letters are stored in upper case."
+			),
 		},
 	],
 	"Workstation": [
 		{
 			"fieldname": "mom_asset",
-			"label": "Machine Asset",
+			"label": N_("Machine Asset"),
 			"fieldtype": "Link",
 			"options": "Asset",
 			"insert_after": "plant_floor",
-			"description": "The fixed asset this workstation is; maintenance and meters are kept against it.",
+			"description": N_(
+				"The fixed asset this workstation is; maintenance and meters are kept against it."
+			),
 		},
 	],
 }

@@ -58,11 +58,17 @@ def served_site():
 			sio = subprocess.Popen(
 				["node", str(bench / "apps/frappe/socketio.js")],
 				cwd=bench,
+				# requests from 127.0.0.1 belong to this site (socket.io namespaces are site names)
+				env={**os.environ, "FRAPPE_SITE": frappe.local.site},
 				stdout=open(logs / "mom-socketio.log", "ab"),
 				stderr=subprocess.STDOUT,
 			)
 			procs.append(sio)
 			wait_for_port(socketio_port, sio, "socket.io server")
+		env = {
+			**os.environ,
+			"DEV_SERVER": "1",
+		}  # the desk then reaches socket.io on its own port, as under `bench start`
 		web = subprocess.Popen(
 			[
 				sys.executable,
@@ -77,6 +83,7 @@ def served_site():
 				"--noreload",
 			],
 			cwd=sites,
+			env=env,
 			stdout=open(logs / "mom-web.log", "ab"),
 			stderr=subprocess.STDOUT,
 		)
@@ -114,11 +121,19 @@ class Session:
 		self.errors: list[str] = []
 		self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
 		self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+		self.page.on("response", self._on_response)
 		response = self.context.request.post(
 			f"{base_url}/api/method/login", form={"usr": user, "pwd": password}
 		)
 		if not response.ok:
 			raise AssertionError(f"login as {user} failed: {response.status} {response.text()[:200]}")
+
+	def _on_response(self, response):
+		if response.status >= 400:
+			request = response.request
+			self.errors.append(
+				f"http {response.status}: {request.method} {response.url} {request.post_data or ''}"[:300]
+			)
 
 	def open(self, path: str, wait_for: str, timeout: float = 30_000):
 		self.page.goto(f"{self.base_url}{path}", wait_until="domcontentloaded")

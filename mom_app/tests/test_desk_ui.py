@@ -34,8 +34,21 @@ class TestMOMWorkspaceInBrowser(FrappeTestCase):
 						self.assertEqual(title.strip(), "制造运营")
 						sidebar = session.page.inner_text(".desk-sidebar")
 						self.assertIn("制造运营", sidebar)
-						cards = session.page.locator(".widget.number-widget-box").count()
-						self.assertGreaterEqual(cards, 1, role)
+						expected = readable_cards(user)
+						self.assertTrue(expected, role)
+						session.page.wait_for_function(
+							"n => document.querySelectorAll('.number-widget-box .number').length === n",
+							arg=len(expected),
+							timeout=20_000,
+						)
+						titles = session.page.locator(".number-widget-box .widget-title").all_inner_texts()
+						self.assertEqual(sorted(t.strip() for t in titles), sorted(expected.values()), role)
+						# the chart has drawn: an SVG chart, or Frappe's "No Data" state (translated) on an empty site
+						session.page.wait_for_function(
+							"""() => { const box = document.querySelector('.dashboard-widget-box');
+							return box && (box.querySelector('.frappe-chart') || box.innerText.includes('无数据')); }""",
+							timeout=20_000,
+						)
 						shot = session.screenshot(f"workspace-{frappe.scrub(role)}")
 						self.assertGreater(shot.stat().st_size, 10_000)
 						self.assertEqual(session.errors, [], f"{role}: {session.errors}")
@@ -51,3 +64,22 @@ class TestMOMWorkspaceInBrowser(FrappeTestCase):
 				self.assertEqual(session.errors, [])
 			finally:
 				session.close()
+
+
+def readable_cards(user: str) -> dict[str, str]:
+	"""Number cards of the MOM workspace whose doctype `user` may read -> their Chinese labels."""
+	from frappe.translate import get_all_translations
+
+	zh = get_all_translations("zh")
+	cards = frappe.get_all(
+		"Workspace Number Card", filters={"parent": "MOM"}, pluck="number_card_name", order_by="idx"
+	)
+	frappe.set_user(user)
+	try:
+		return {
+			card: zh.get(card, card)
+			for card in cards
+			if frappe.has_permission(frappe.db.get_value("Number Card", card, "document_type"), "read")
+		}
+	finally:
+		frappe.set_user("Administrator")

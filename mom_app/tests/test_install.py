@@ -70,7 +70,7 @@ class TestInstall(FrappeTestCase):
 		# Adding our rows copies the standard ones first: ERPNext's own roles keep their rights.
 		self.assertTrue(
 			frappe.db.exists(
-				"Custom DocPerm", {"parent": "Work Order", "role": "Manufacturing Manager", "submit": 1}
+				"Custom DocPerm", {"parent": "Work Order", "role": "Manufacturing User", "submit": 1}
 			)
 		)
 

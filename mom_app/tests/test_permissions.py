@@ -5,7 +5,7 @@ from frappe.tests.utils import FrappeTestCase
 
 from mom_app.engine.rbac import MANAGER, OPERATOR, ROLES, STOREKEEPER, SUPERVISOR, expand
 from mom_app.setup.roles import DOCPERM_RIGHTS
-from mom_app.tests.utils import erpnext_company, make_user
+from mom_app.tests.utils import erpnext_company, make_employee, make_user
 
 CHECKED = ("read", "write", "create", "submit", "cancel", "delete")
 
@@ -53,11 +53,13 @@ class TestRolePermissions(FrappeTestCase):
 
 	def test_operator_records_downtime_but_cannot_create_work_orders(self):
 		workstation = make_workstation("MOM-PERM-WS")
+		operator = make_employee("MOM Perm Operator").insert(ignore_permissions=True).name
 		frappe.set_user(self.users[OPERATOR])
 		entry = frappe.get_doc(
 			{
 				"doctype": "Downtime Entry",
 				"workstation": workstation,
+				"operator": operator,
 				"from_time": "2026-01-05 08:00:00",
 				"to_time": "2026-01-05 08:20:00",
 				"stop_reason": "Machine malfunction",

@@ -37,3 +37,18 @@ def erpnext_company() -> str:
 		frappe.db.get_single_value("Global Defaults", "default_company")
 		or frappe.get_all("Company", pluck="name", limit=1)[0]
 	)
+
+
+def make_employee(first_name: str, badge: str | None = None):
+	"""An unsaved Employee of the test company."""
+	return frappe.get_doc(
+		{
+			"doctype": "Employee",
+			"first_name": first_name,
+			"company": erpnext_company(),
+			"gender": "Female",
+			"date_of_birth": "1990-01-01",
+			"date_of_joining": "2020-01-01",
+			"mom_badge_barcode": badge,
+		}
+	)

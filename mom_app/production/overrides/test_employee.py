@@ -2,21 +2,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from mom_app.production.overrides.employee import DuplicateBadgeError
-from mom_app.tests.utils import erpnext_company
-
-
-def make_employee(first_name: str, badge: str | None = None):
-	return frappe.get_doc(
-		{
-			"doctype": "Employee",
-			"first_name": first_name,
-			"company": erpnext_company(),
-			"gender": "Female",
-			"date_of_birth": "1990-01-01",
-			"date_of_joining": "2020-01-01",
-			"mom_badge_barcode": badge,
-		}
-	)
+from mom_app.tests.utils import make_employee
 
 
 class TestEmployeeBadge(FrappeTestCase):
