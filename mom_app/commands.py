@@ -52,4 +52,122 @@ def pad(text: str, width: int) -> str:
 	return text + " " * max(width - columns, 0)
 
 
-commands = [mom_demo]
+def one_site(context) -> str:
+	if not context.sites:
+		raise SiteNotSpecifiedError
+	if len(context.sites) > 1:
+		from frappe import _
+
+		raise click.UsageError(_("One site at a time: run one process per site."))
+	return context.sites[0]
+
+
+@click.command("mom-collector")
+@click.option(
+	"--shard", default="0/1", show_default=True, help="Collect only the devices of shard i of n (i/n)."
+)
+@pass_context
+def mom_collector(context, shard):
+	"""Collect readings from the site's Modbus TCP and OPC UA devices until stopped (SIGTERM or Ctrl+C)."""
+	import os
+
+	import frappe
+	from frappe import _
+
+	from mom_app.iot.collector import parse_shard, run_collector
+
+	site = one_site(context)
+	try:
+		parsed = parse_shard(shard)
+	except ValueError:
+		raise click.BadParameter(
+			_("use i/n with 0 <= i < n, for example 0/2 (got {0})").format(shard), param_hint="--shard"
+		)
+	frappe.init(site=site)
+	try:
+		sites_path = os.path.abspath(frappe.local.sites_path)
+		click.secho(
+			_("MOM collector for {0}, shard {1}; log: {2}").format(
+				site, shard, os.path.join(sites_path, site, "logs", "mom_collector.log")
+			),
+			bold=True,
+		)
+	finally:
+		frappe.destroy()
+	counts = run_collector(site, sites_path, parsed)
+	click.echo(
+		_("Collector stopped: {0} readings collected, {1} stored by this process.").format(
+			counts["produced"], counts["stored"]
+		)
+	)
+
+
+@click.command("mom-simulate")
+@click.option(
+	"--modbus-port", default=5020, show_default=True, type=int, help="Modbus TCP port of CNC-01..04."
+)
+@click.option("--opcua-port", default=4840, show_default=True, type=int, help="OPC UA port of ASM-01.")
+@click.option(
+	"--duration", type=float, default=None, help="Stop after this many seconds (default: run until stopped)."
+)
+@click.option(
+	"--speed", type=float, default=1.0, show_default=True, help="Run the machines this many times faster."
+)
+@click.option(
+	"--secure",
+	is_flag=True,
+	help="OPC UA with Basic256Sha256 SignAndEncrypt only (certificates are generated).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address the servers listen on.")
+@pass_context
+def mom_simulate(context, modbus_port, opcua_port, duration, speed, secure, host):
+	"""Simulate the demo plant's machines (CNC-01..04 over Modbus TCP, ASM-01 over OPC UA) and configure
+	their IoT Devices."""
+	import frappe
+
+	from mom_app.iot.simulator import run_simulator
+
+	site = one_site(context)
+	if speed <= 0:
+		from frappe import _
+
+		raise click.BadParameter(_("must be more than 0"), param_hint="--speed")
+	frappe.init(site=site)
+	try:
+		frappe.connect()
+		frappe.set_user_lang("Administrator")
+		run_simulator(host, modbus_port, opcua_port, duration, speed, secure, echo=click.echo)
+	finally:
+		frappe.destroy()
+
+
+@click.command("mom-genealogy-rebuild")
+@pass_context
+def mom_genealogy_rebuild(context):
+	"""Rebuild the lot genealogy (Genealogy Edge) from every submitted Purchase Receipt, Manufacture or
+	Repack Stock Entry and Delivery Note; the result equals what capture on submit writes."""
+	import frappe
+	from frappe import _
+
+	from mom_app.stock_ext.capture import rebuild, submitted_vouchers
+
+	site = one_site(context)
+	frappe.init(site=site)
+	try:
+		frappe.connect()
+		frappe.set_user_lang("Administrator")
+		started = time.monotonic()
+		vouchers = submitted_vouchers()
+		with click.progressbar(length=len(vouchers), label=_("Vouchers"), show_pos=True) as bar:
+			counts = rebuild(progress=lambda done, total: bar.update(done - bar.pos), vouchers=vouchers)
+		click.secho(
+			_("Lot genealogy rebuilt on {0}: {1} vouchers, {2} edges in {3} s.").format(
+				site, counts["vouchers"], counts["edges"], round(time.monotonic() - started, 1)
+			),
+			fg="green",
+		)
+	finally:
+		frappe.destroy()
+
+
+commands = [mom_demo, mom_collector, mom_simulate, mom_genealogy_rebuild]

@@ -29,6 +29,37 @@ doc_events = {
 	"Employee": {
 		"validate": "mom_app.production.overrides.employee.validate",
 	},
+	"Downtime Entry": {
+		"validate": "mom_app.production.overrides.downtime_entry.validate",
+	},
+	# lot genealogy (Genealogy Edge) captured on submit, removed on cancel
+	"Stock Entry": {
+		"on_submit": "mom_app.stock_ext.overrides.stock_entry.on_submit",
+		"on_cancel": "mom_app.stock_ext.overrides.stock_entry.on_cancel",
+	},
+	"Purchase Receipt": {
+		"on_submit": "mom_app.stock_ext.overrides.purchase_receipt.on_submit",
+		"on_cancel": "mom_app.stock_ext.overrides.purchase_receipt.on_cancel",
+	},
+	"Delivery Note": {
+		"on_submit": "mom_app.stock_ext.overrides.delivery_note.on_submit",
+		"on_cancel": "mom_app.stock_ext.overrides.delivery_note.on_cancel",
+	},
+}
+
+# Form scripts for ERPNext doctypes (paths relative to the mom_app package)
+doctype_js = {
+	"Downtime Entry": "public/js/downtime_entry.js",
+}
+
+# Scheduled jobs
+# --------------
+scheduler_events = {
+	"cron": {
+		# store webhook readings from the Redis stream even when no collector process runs
+		"* * * * *": ["mom_app.iot.writer.drain"],
+	},
+	"daily": ["mom_app.iot.storage.purge_old_readings"],
 }
 
 # Tests

@@ -99,6 +99,9 @@ MATRIX: dict[str, dict[str, str]] = {
 	"Purchase Receipt": {INSPECTOR: "r", STOREKEEPER: "r", MANAGER: "r"},
 	"Delivery Note": {INSPECTOR: "r", STOREKEEPER: "r", MANAGER: "r"},
 	"Supplier": {INSPECTOR: "r", STOREKEEPER: "r", MANAGER: "r"},
+	# lot genealogy (mom_app's own): written by the system; its raw rows name suppliers and customers, so
+	# the MOM roles read it only through mom_app.stock_ext.api (and the Batch Genealogy report), which redact
+	"Genealogy Edge": {},
 	# maintenance
 	"Asset": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "r"},
 	"Asset Maintenance": {TECHNICIAN: "rw", SUPERVISOR: "r", MANAGER: "rwc"},
@@ -113,6 +116,12 @@ MATRIX: dict[str, dict[str, str]] = {
 		SUPERVISOR: "r",
 		MANAGER: "rw",
 	},
+	# machine connectivity (mom_app's own): readings and aggregates are written by the system only
+	"IoT Device": {TECHNICIAN: "rw", SUPERVISOR: "r", MANAGER: "rwcde"},
+	"IoT Settings": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "rw"},
+	"IoT Reading": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "re"},
+	"IoT Minute Aggregate": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "re"},
+	"Machine State Log": {OPERATOR: "r", TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcde"},
 }
 
 # Rights that need another right to make sense.

@@ -49,9 +49,11 @@ class TestInstall(FrappeTestCase):
 			self.assertTrue(frappe.db.exists("Number Card", card.number_card_name))
 		for chart in ws.charts:
 			self.assertTrue(frappe.db.exists("Dashboard Chart", chart.chart_name))
-		linked = {link.link_to for link in ws.links if link.type == "Link"}
-		for doctype in linked:
-			self.assertTrue(frappe.db.exists("DocType", doctype), doctype)
+		linked = {(link.link_type, link.link_to) for link in ws.links if link.type == "Link"}
+		for link_type, target in linked:
+			self.assertTrue(frappe.db.exists(link_type, target), (link_type, target))
+		self.assertIn(("Page", "traceability"), linked)
+		self.assertIn(("Report", "Batch Genealogy"), linked)
 		self.assertGreaterEqual(len(ws.number_cards), 4)
 
 	def test_custom_docperms_match_matrix(self):
@@ -74,18 +76,53 @@ class TestInstall(FrappeTestCase):
 			)
 		)
 
-	def test_mom_settings_perms_in_json_match_matrix(self):
-		from mom_app.engine.rbac import expand
+	def test_own_doctype_perms_in_json_match_matrix(self):
+		"""Every mom_app doctype carries in its DocType JSON exactly the matrix's rights for the MOM roles
+		(select and report follow from read, and mean nothing on Single doctypes: not compared)."""
+		from mom_app.engine.rbac import MATRIX, expand
+		from mom_app.setup.roles import own_doctypes
 
-		for doctype, role, rights in expand():
-			if doctype != "MOM Settings":
+		compared = [r for r in DOCPERM_RIGHTS if r not in ("select", "report")]
+		ours = own_doctypes()
+		self.assertTrue({"MOM Settings", "IoT Device", "IoT Reading", "Machine State Log"} <= ours)
+		submittable = set(
+			frappe.get_all("DocType", filters={"name": ("in", list(ours)), "is_submittable": 1}, pluck="name")
+		)
+		expected = {(dt, role): rights for dt, role, rights in expand(submittable=submittable) if dt in ours}
+		for doctype in sorted(ours):
+			if frappe.get_meta(doctype).istable:
+				self.assertNotIn(doctype, MATRIX, "child tables follow their parent's rights")
 				continue
-			perm = frappe.get_all(
-				"DocPerm", filters={"parent": doctype, "role": role}, fields=["read", "write"]
+			self.assertIn(doctype, MATRIX, f"{doctype} has no rights in mom_app.engine.rbac.MATRIX")
+			for role in ROLES:
+				perms = frappe.get_all(
+					"DocPerm", filters={"parent": doctype, "role": role, "permlevel": 0}, fields=compared
+				)
+				rights = expected.get((doctype, role))
+				if rights is None:
+					self.assertFalse(perms, f"{doctype}: {role} has rights the matrix does not give")
+					continue
+				self.assertEqual(len(perms), 1, (doctype, role))
+				granted = {r for r in compared if perms[0][r]}
+				self.assertEqual(granted, rights & set(compared), (doctype, role))
+
+	def test_property_setters(self):
+		from mom_app.setup.property_setters import PROPERTY_SETTERS
+
+		for doctype, fieldname, prop, value, _type in PROPERTY_SETTERS:
+			self.assertEqual(
+				str(frappe.get_meta(doctype).get_field(fieldname).get(prop)),
+				value,
+				(doctype, fieldname, prop),
 			)
-			self.assertEqual(len(perm), 1, role)
-			self.assertEqual(bool(perm[0].write), "write" in rights, role)
-			self.assertTrue(perm[0].read)
+
+	def test_scheduled_jobs(self):
+		jobs = set(
+			frappe.db.sql(
+				"select method from `tabScheduled Job Type` where method like %s", "mom\\_app.%", pluck=True
+			)
+		)
+		self.assertEqual(jobs, {"mom_app.iot.writer.drain", "mom_app.iot.storage.purge_old_readings"})
 
 
 class TestTranslationsCurrent(FrappeTestCase):

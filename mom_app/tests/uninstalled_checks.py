@@ -27,14 +27,69 @@ class TestNothingLeftBehind(FrappeTestCase):
 		)
 
 	def test_custom_fields_and_columns_gone(self):
-		self.assertFalse(frappe.get_all("Custom Field", filters={"fieldname": ("like", "mom\\_%")}))
+		# raw SQL: frappe.get_all escapes the backslash of a LIKE pattern and would match nothing
+		self.assertFalse(
+			frappe.db.sql("select name from `tabCustom Field` where fieldname like %s", "mom\\_%")
+		)
 		self.assertIsNone(frappe.get_meta("Employee").get_field("mom_badge_barcode"))
+		self.assertIsNone(frappe.get_meta("Downtime Entry").get_field("mom_source"))
+
+	def test_property_setters_gone(self):
+		# ERPNext's own rules again: a downtime entry needs an operator and a stop reason
+		self.assertFalse(
+			frappe.get_all(
+				"Property Setter",
+				filters={"doc_type": "Downtime Entry", "field_name": ("in", ["operator", "stop_reason"])},
+			)
+		)
+		meta = frappe.get_meta("Downtime Entry")
+		self.assertTrue(meta.get_field("operator").reqd)
+		self.assertTrue(meta.get_field("stop_reason").reqd)
+
+	def test_iot_doctypes_tables_jobs_and_stream_gone(self):
+		for doctype in (
+			"IoT Device",
+			"IoT Tag",
+			"IoT Settings",
+			"IoT Reading",
+			"IoT Minute Aggregate",
+			"Machine State Log",
+		):
+			self.assertFalse(frappe.db.exists("DocType", doctype), doctype)
+			self.assertFalse(frappe.db.table_exists(doctype), doctype)
+		self.assertFalse(frappe.db.sql("select 1 from tabSingles where doctype=%s", "IoT Settings"))
+		sequences = frappe.db.sql(
+			"""select table_name from information_schema.tables
+			where table_schema = database() and table_type = 'SEQUENCE' and table_name in %s""",
+			(("iot_reading_id_seq", "iot_minute_aggregate_id_seq", "machine_state_log_id_seq"),),
+		)
+		self.assertFalse(sequences)
+		self.assertFalse(
+			frappe.db.sql("select name from `tabScheduled Job Type` where method like %s", "mom\\_app.%")
+		)
+		from mom_app.iot.writer import site_stream_key, stream_redis
+
+		self.assertFalse(stream_redis().exists(site_stream_key()))
+
+	def test_genealogy_gone(self):
+		self.assertFalse(frappe.db.exists("DocType", "Genealogy Edge"))
+		self.assertFalse(frappe.db.table_exists("Genealogy Edge"))
+		self.assertFalse(
+			frappe.db.sql(
+				"""select table_name from information_schema.tables
+				where table_schema = database() and table_name = %s""",
+				"genealogy_edge_id_seq",
+			)
+		)
+		self.assertFalse(frappe.db.exists("Page", "traceability"))
+		self.assertFalse(frappe.db.exists("Report", "Batch Genealogy"))
+		self.assertIsNone(frappe.get_meta("Batch").get_field("mom_supplier_batch_no"))
 
 	def test_modules_doctypes_and_desk_gone(self):
 		self.assertFalse(frappe.get_all("Module Def", filters={"app_name": "mom_app"}))
 		self.assertFalse(frappe.db.exists("DocType", "MOM Settings"))
 		self.assertFalse(frappe.db.exists("Workspace", "MOM"))
-		self.assertFalse(frappe.get_all("Number Card", filters={"module": "Production"}))
+		self.assertFalse(frappe.get_all("Number Card", filters={"module": ("in", ["Production", "IoT"])}))
 		self.assertFalse(frappe.get_all("Dashboard Chart", filters={"module": "Production"}))
 		self.assertFalse(frappe.db.sql("select 1 from tabSingles where doctype=%s", "MOM Settings"))
 

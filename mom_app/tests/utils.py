@@ -52,3 +52,47 @@ def make_employee(first_name: str, badge: str | None = None):
 			"mom_badge_barcode": badge,
 		}
 	)
+
+
+def make_workstation(name: str) -> str:
+	"""A Workstation (ERPNext), created once."""
+	if not frappe.db.exists("Workstation", name):
+		frappe.get_doc({"doctype": "Workstation", "workstation_name": name}).insert(ignore_permissions=True)
+	return name
+
+
+STATE_MAP = "1=Running\n2=Idle\n3=Down\n4=Setup"
+
+
+def iot_device(name: str, protocol: str = "Webhook", tags: list[dict] | None = None, **values):
+	"""An unsaved IoT Device with sensible connection settings for its protocol."""
+	doc = frappe.new_doc("IoT Device")
+	doc.update({"device_name": name, "protocol": protocol, "enabled": 1, **values})
+	if protocol == "Modbus TCP":
+		doc.host = doc.host or "127.0.0.1"
+	elif protocol == "OPC UA":
+		doc.opcua_endpoint = doc.opcua_endpoint or "opc.tcp://127.0.0.1:4840"
+	for tag in tags or []:
+		doc.append("tags", tag)
+	return doc
+
+
+def make_iot_device(name: str, protocol: str = "Webhook", tags: list[dict] | None = None, **values):
+	"""An IoT Device inserted afresh (any earlier one of that name, and its readings, are deleted)."""
+	drop_iot_device(name)
+	return iot_device(name, protocol, tags, **values).insert(ignore_permissions=True)
+
+
+def drop_iot_device(name: str) -> None:
+	"""Delete a test device with everything it produced."""
+	if not frappe.db.exists("IoT Device", name):
+		return
+	for doctype in ("IoT Reading", "IoT Minute Aggregate"):
+		frappe.db.delete(doctype, {"device": name})
+	for log in frappe.get_all(
+		"Machine State Log", filters={"device": name}, fields=["name", "downtime_entry"]
+	):
+		frappe.db.delete("Machine State Log", {"name": log.name})
+		if log.downtime_entry:
+			frappe.db.delete("Downtime Entry", {"name": log.downtime_entry})
+	frappe.delete_doc("IoT Device", name, ignore_permissions=True, force=True)
