@@ -30,6 +30,9 @@ RIGHTS = {
 }
 
 # doctype -> {role: rights}. Reading a doctype also grants select, report and print (see expand()).
+# Every MOM role reads the doctypes behind the MOM workspace number cards (Work Order, Job Card, Quality
+# Inspection, Workstation, IoT Device): a card hidden from a user makes Frappe's workspace editor fail
+# intermittently (removeChild on a block that rendered nothing).
 MATRIX: dict[str, dict[str, str]] = {
 	# production
 	"Work Order": {
@@ -43,6 +46,7 @@ MATRIX: dict[str, dict[str, str]] = {
 	"Job Card": {
 		OPERATOR: "rw",
 		INSPECTOR: "r",
+		TECHNICIAN: "r",
 		STOREKEEPER: "r",
 		SUPERVISOR: "rwcsxae",
 		MANAGER: "rwcsxade",
@@ -67,6 +71,7 @@ MATRIX: dict[str, dict[str, str]] = {
 	"Quality Inspection": {
 		OPERATOR: "r",
 		INSPECTOR: "rwcsxa",
+		TECHNICIAN: "r",
 		STOREKEEPER: "r",
 		SUPERVISOR: "r",
 		MANAGER: "rwcsxae",
@@ -117,7 +122,14 @@ MATRIX: dict[str, dict[str, str]] = {
 		MANAGER: "rw",
 	},
 	# machine connectivity (mom_app's own): readings and aggregates are written by the system only
-	"IoT Device": {TECHNICIAN: "rw", SUPERVISOR: "r", MANAGER: "rwcde"},
+	"IoT Device": {
+		OPERATOR: "r",
+		INSPECTOR: "r",
+		TECHNICIAN: "rw",
+		STOREKEEPER: "r",
+		SUPERVISOR: "r",
+		MANAGER: "rwcde",
+	},
 	"IoT Settings": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "rw"},
 	"IoT Reading": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "re"},
 	"IoT Minute Aggregate": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "re"},

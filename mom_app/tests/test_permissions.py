@@ -37,7 +37,7 @@ class TestRolePermissions(FrappeTestCase):
 		checks = {
 			OPERATOR: ["Purchase Receipt", "Asset Repair", "Pick List"],
 			"Quality Inspector": ["Asset Repair", "Production Plan"],
-			"Maintenance Technician": ["Quality Inspection", "Purchase Receipt", "Pick List"],
+			"Maintenance Technician": ["Purchase Receipt", "Pick List", "Purchase Order"],
 			STOREKEEPER: ["Asset Repair", "Non Conformance"],
 		}
 		for role, doctypes in checks.items():
