@@ -163,6 +163,12 @@ class TestTagMap(FrappeTestCase):
 			frappe.set_user("Administrator")
 		frappe.set_user(make_user("MOM Operator"))
 		try:
+			export_tag_map(self.device.name)  # operators read devices (health on the workspace)
+			self.assertRaises(frappe.PermissionError, import_tag_map, self.device.name, url)
+		finally:
+			frappe.set_user("Administrator")
+		frappe.set_user(make_user(None, "tagmap-norole@mom-test.example"))
+		try:
 			self.assertRaises(frappe.PermissionError, export_tag_map, self.device.name)
 		finally:
 			frappe.set_user("Administrator")
