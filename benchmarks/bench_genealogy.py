@@ -40,32 +40,15 @@ import sys
 import time
 from datetime import datetime, timedelta
 
+from mom_app.stock_ext.capture import EDGE_FIELDS
+
 COMPANY = "GBENCH Synthetic"
 PREFIX = "GBENCH-"
 TRACE_TARGET_MS = 200
 RECALL_TARGET_MS = 1000
 CHUNK = 5000
 
-FIELDS = (
-	"name",
-	"source_type",
-	"source_name",
-	"source_item",
-	"target_type",
-	"target_name",
-	"target_item",
-	"qty",
-	"supplier_batch_no",
-	"voucher_type",
-	"voucher_no",
-	"work_order",
-	"posting_datetime",
-	"company",
-	"creation",
-	"modified",
-	"owner",
-	"modified_by",
-)
+FIELDS = ("name", *EDGE_FIELDS, "creation", "modified", "owner", "modified_by")
 INSERT = "insert into `tabGenealogy Edge` (" + ", ".join(FIELDS) + ") values "
 ROW = "(" + ", ".join(["%s"] * len(FIELDS)) + ")"
 

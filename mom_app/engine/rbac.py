@@ -31,8 +31,7 @@ RIGHTS = {
 
 # doctype -> {role: rights}. Reading a doctype also grants select, report and print (see expand()).
 # Every MOM role reads the doctypes behind the MOM workspace number cards (Work Order, Job Card, Quality
-# Inspection, Workstation, IoT Device): a card hidden from a user makes Frappe's workspace editor fail
-# intermittently (removeChild on a block that rendered nothing).
+# Inspection, Workstation, IoT Device), so every role sees the same plant overview.
 MATRIX: dict[str, dict[str, str]] = {
 	# production
 	"Work Order": {

@@ -63,6 +63,19 @@ REASONS = (
 	"in_future",
 )
 
+# Reasons meaning "the body is not the documented shape"; the others are well-formed but unacceptable values.
+MALFORMED_REASONS = frozenset(
+	(
+		"malformed_json",
+		"not_an_object",
+		"missing_message_id",
+		"bad_message_id",
+		"missing_readings",
+		"no_readings",
+		"bad_reading",
+	)
+)
+
 
 @dataclass(frozen=True)
 class Reading:

@@ -24,7 +24,7 @@ import frappe
 from frappe import _
 from frappe.utils.password import get_decrypted_password
 
-from mom_app.engine.readings import DEFAULT_MAX_AGE, PayloadError, parse_batch
+from mom_app.engine.readings import DEFAULT_MAX_AGE, MALFORMED_REASONS, PayloadError, parse_batch
 from mom_app.engine.signing import REPLAY_TTL_SECONDS, SignatureError, replay_key, verify
 from mom_app.iot import stream
 from mom_app.iot.storage import MAX_ABS_VALUE
@@ -33,19 +33,6 @@ DEVICE_HEADER = "X-MOM-Device"
 TIMESTAMP_HEADER = "X-MOM-Timestamp"
 SIGNATURE_HEADER = "X-MOM-Signature"
 WEBHOOK = "Webhook"
-
-# body problems that mean "not the documented shape" (400); the others are unacceptable values (422)
-MALFORMED = frozenset(
-	(
-		"malformed_json",
-		"not_an_object",
-		"missing_message_id",
-		"bad_message_id",
-		"missing_readings",
-		"no_readings",
-		"bad_reading",
-	)
-)
 
 
 class Rejected(Exception):
@@ -134,7 +121,7 @@ def accept(device_name, timestamp, signature, body: bytes, now: float) -> tuple[
 	try:
 		batch = parse_batch(body, tags.keys(), settings.max_readings_per_batch, now, max_age=max_age)
 	except PayloadError as e:
-		status = 400 if e.reason in MALFORMED else 422
+		status = 400 if e.reason in MALFORMED_REASONS else 422
 		raise Rejected(status, e.reason, payload_message(e, settings, max_age), **e.detail)
 	for index, reading in enumerate(batch.readings):
 		if abs(reading.value) >= MAX_ABS_VALUE:
