@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pymodbus.client import AsyncModbusTcpClient
 
 from mom_app.engine import backoff, modbus_codec
-from mom_app.iot.protocols import DEGRADED, OFFLINE, ONLINE
+from mom_app.iot.protocols import DEGRADED, OFFLINE, ONLINE, DeviceClient
 
 log = logging.getLogger("mom_app.iot.modbus")
 
@@ -53,7 +53,9 @@ def unit_keyword(client) -> str:
 	return "device_id"
 
 
-class ModbusPoller:
+class ModbusPoller(DeviceClient):
+	log = log  # this protocol's logger for the shared health lines
+
 	def __init__(
 		self,
 		name: str,
@@ -102,32 +104,8 @@ class ModbusPoller:
 		self.errors = 0
 		self.connects = 0
 
-	def stop(self):
-		self._stop.set()
-
-	@property
-	def stopped(self) -> bool:
-		return self._stop.is_set()
-
-	def _set_health(self, health: str, error_text: str = ""):
-		if (health, error_text) == (self.health, self.error_text):
-			return
-		self.health, self.error_text = health, error_text
-		if health == ONLINE:
-			log.info("%s: online (%s:%s)", self.name, self.host, self.port)
-		else:
-			log.warning("%s: %s: %s", self.name, health.lower(), error_text)
-		if self.on_health:
-			self.on_health(self.name, health, error_text)
-
-	async def _sleep(self, seconds: float) -> bool:
-		"""Sleep unless stopped first; True when stopped."""
-		if seconds <= 0:
-			await asyncio.sleep(0)
-			return self.stopped
-		with contextlib.suppress(asyncio.TimeoutError):
-			await asyncio.wait_for(self._stop.wait(), seconds)
-		return self.stopped
+	def endpoint_text(self) -> str:
+		return f"{self.host}:{self.port}"
 
 	async def run(self):
 		"""Connect, poll and reconnect until stop() (or the task is cancelled)."""

@@ -24,7 +24,7 @@ from asyncua import Client, ua
 from asyncua.crypto import security_policies
 
 from mom_app.engine import backoff
-from mom_app.iot.protocols import DEGRADED, OFFLINE, ONLINE
+from mom_app.iot.protocols import DEGRADED, OFFLINE, ONLINE, DeviceClient
 
 log = logging.getLogger("mom_app.iot.opcua")
 
@@ -89,7 +89,9 @@ class _Handler:
 		self.subscriber._status_changed(status)
 
 
-class OpcUaSubscriber:
+class OpcUaSubscriber(DeviceClient):
+	log = log  # this protocol's logger for the shared health lines
+
 	def __init__(
 		self,
 		name: str,
@@ -153,28 +155,11 @@ class OpcUaSubscriber:
 				raise SecurityConfigError("a client certificate and private key are needed for security")
 
 	def stop(self):
-		self._stop.set()
+		super().stop()
 		self._wake.set()
 
-	@property
-	def stopped(self) -> bool:
-		return self._stop.is_set()
-
-	def _set_health(self, health: str, error_text: str = ""):
-		if (health, error_text) == (self.health, self.error_text):
-			return
-		self.health, self.error_text = health, error_text
-		if health == ONLINE:
-			log.info("%s: online (%s)", self.name, self.endpoint)
-		else:
-			log.warning("%s: %s: %s", self.name, health.lower(), error_text)
-		if self.on_health:
-			self.on_health(self.name, health, error_text)
-
-	async def _sleep(self, seconds: float) -> bool:
-		with contextlib.suppress(asyncio.TimeoutError):
-			await asyncio.wait_for(self._stop.wait(), max(seconds, 0))
-		return self.stopped
+	def endpoint_text(self) -> str:
+		return self.endpoint
 
 	# --- notifications ------------------------------------------------------------------------------
 	def _notified(self, node, val, data):
