@@ -30,20 +30,56 @@ doc_events = {
 		"validate": "mom_app.production.overrides.employee.validate",
 	},
 	"Downtime Entry": {
-		"validate": "mom_app.production.overrides.downtime_entry.validate",
+		"validate": [
+			# shop floor (issue 6): the reason from the tree sets the stop reason (before it is required)
+			"mom_app.production.overrides.downtime_reason.validate",
+			"mom_app.production.overrides.downtime_entry.validate",
+		],
 	},
-	# lot genealogy (Genealogy Edge) captured on submit, removed on cancel
+	# shop floor (issue 6): the order type's required fields
+	"Work Order": {
+		"validate": "mom_app.production.overrides.work_order.validate",
+	},
+	# lot genealogy (Genealogy Edge) captured on submit, removed on cancel; quality: inspections by plan
+	# (IQC on receipts, FQC on Manufacture entries, OQC on deliveries) and their gates
 	"Stock Entry": {
-		"on_submit": "mom_app.stock_ext.overrides.stock_entry.on_submit",
+		"on_submit": [
+			"mom_app.stock_ext.overrides.stock_entry.on_submit",
+			"mom_app.quality.overrides.stock_entry.on_submit",
+		],
 		"on_cancel": "mom_app.stock_ext.overrides.stock_entry.on_cancel",
 	},
 	"Purchase Receipt": {
-		"on_submit": "mom_app.stock_ext.overrides.purchase_receipt.on_submit",
+		"on_update": "mom_app.quality.overrides.purchase_receipt.on_update",
+		"before_submit": "mom_app.quality.overrides.purchase_receipt.before_submit",
+		"on_submit": [
+			"mom_app.stock_ext.overrides.purchase_receipt.on_submit",
+			"mom_app.quality.overrides.purchase_receipt.on_submit",
+		],
 		"on_cancel": "mom_app.stock_ext.overrides.purchase_receipt.on_cancel",
 	},
 	"Delivery Note": {
+		"on_update": "mom_app.quality.overrides.delivery_note.on_update",
+		"before_submit": "mom_app.quality.overrides.delivery_note.before_submit",
 		"on_submit": "mom_app.stock_ext.overrides.delivery_note.on_submit",
 		"on_cancel": "mom_app.stock_ext.overrides.delivery_note.on_cancel",
+	},
+	# quality: IPQC by plan frequency, the job-card gate, and quality holds that pause job cards
+	"Job Card": {
+		"validate": "mom_app.quality.overrides.job_card.validate",
+		"on_update": "mom_app.quality.overrides.job_card.on_update",
+		"before_submit": "mom_app.quality.overrides.job_card.before_submit",
+		# shop floor (issue 6): scrap reported at the terminal is the process loss; OEE on submit
+		"before_save": "mom_app.production.overrides.job_card.before_save",
+		"on_submit": "mom_app.production.overrides.job_card.on_submit",
+	},
+	"Quality Inspection": {
+		"before_submit": "mom_app.quality.overrides.quality_inspection.before_submit",
+		"on_submit": "mom_app.quality.overrides.quality_inspection.on_submit",
+	},
+	# every stock transaction passes through its ledger entries: held batches are refused there
+	"Stock Ledger Entry": {
+		"validate": "mom_app.quality.overrides.stock_ledger_entry.validate",
 	},
 }
 
@@ -58,8 +94,17 @@ scheduler_events = {
 	"cron": {
 		# store webhook readings from the Redis stream even when no collector process runs
 		"* * * * *": ["mom_app.iot.writer.drain"],
+		# SPC characteristics fed by IoT signals
+		"*/10 * * * *": ["mom_app.quality.spc.recompute_iot_characteristics"],
 	},
 	"daily": ["mom_app.iot.storage.purge_old_readings"],
+	# shop floor (issue 6): OEE Records of today and yesterday
+	"hourly": ["mom_app.production.oee.recompute_recent"],
+}
+
+# shop floor (issue 6): QR codes in print formats (the Work Order traveler)
+jinja = {
+	"methods": ["mom_app.production.traveler.qr_svg"],
 }
 
 # Tests

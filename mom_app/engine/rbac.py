@@ -12,8 +12,24 @@ TECHNICIAN = "Maintenance Technician"
 STOREKEEPER = "Storekeeper"
 SUPERVISOR = "Production Supervisor"
 MANAGER = "MOM Manager"
+# shop floor (issue 6): the approvers of the Work Order workflow (mom_app/production/workflow)
+RD_ENGINEER = "R&D Engineer"
+PROCESS_ENGINEER = "Process Engineer"
+DIRECTOR = "Workshop Director"
 
-ROLES = (OPERATOR, INSPECTOR, TECHNICIAN, STOREKEEPER, SUPERVISOR, MANAGER)
+ROLES = (
+	OPERATOR,
+	INSPECTOR,
+	TECHNICIAN,
+	STOREKEEPER,
+	SUPERVISOR,
+	MANAGER,
+	RD_ENGINEER,
+	PROCESS_ENGINEER,
+	DIRECTOR,
+)
+# the approver roles see the plant overview (the MOM workspace number cards) and approve work orders
+APPROVERS = (RD_ENGINEER, PROCESS_ENGINEER, DIRECTOR)
 
 # One letter per right, in Frappe's DocPerm column names.
 RIGHTS = {
@@ -36,11 +52,15 @@ MATRIX: dict[str, dict[str, str]] = {
 	# production
 	"Work Order": {
 		OPERATOR: "r",
-		INSPECTOR: "r",
+		INSPECTOR: "rw",  # shop floor (issue 6): approves rework orders in the Work Order workflow
 		STOREKEEPER: "r",
 		TECHNICIAN: "r",
 		SUPERVISOR: "rwcsxae",
 		MANAGER: "rwcsxade",
+		# shop floor (issue 6): workflow approvers (apply_workflow saves the order: write)
+		RD_ENGINEER: "rw",
+		PROCESS_ENGINEER: "rw",
+		DIRECTOR: "rw",
 	},
 	"Job Card": {
 		OPERATOR: "rw",
@@ -49,6 +69,9 @@ MATRIX: dict[str, dict[str, str]] = {
 		STOREKEEPER: "r",
 		SUPERVISOR: "rwcsxae",
 		MANAGER: "rwcsxade",
+		RD_ENGINEER: "r",
+		PROCESS_ENGINEER: "r",
+		DIRECTOR: "r",
 	},
 	"Workstation": {
 		OPERATOR: "r",
@@ -57,6 +80,9 @@ MATRIX: dict[str, dict[str, str]] = {
 		STOREKEEPER: "r",
 		SUPERVISOR: "rw",
 		MANAGER: "rwcde",
+		RD_ENGINEER: "r",
+		PROCESS_ENGINEER: "r",
+		DIRECTOR: "r",
 	},
 	"Workstation Type": {OPERATOR: "r", TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "rwcde"},
 	"Plant Floor": {OPERATOR: "r", TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "rwcd"},
@@ -74,10 +100,28 @@ MATRIX: dict[str, dict[str, str]] = {
 		STOREKEEPER: "r",
 		SUPERVISOR: "r",
 		MANAGER: "rwcsxae",
+		RD_ENGINEER: "r",
+		PROCESS_ENGINEER: "r",
+		DIRECTOR: "r",
 	},
 	"Quality Inspection Template": {INSPECTOR: "rwc", SUPERVISOR: "r", MANAGER: "rwcd"},
 	"Quality Inspection Parameter": {INSPECTOR: "rwc", MANAGER: "rwcd"},
 	"Non Conformance": {INSPECTOR: "rwc", SUPERVISOR: "r", MANAGER: "rwcd"},
+	"Quality Procedure": {INSPECTOR: "r", SUPERVISOR: "r", MANAGER: "rwc"},
+	# quality (mom_app's own). Inspection plans and characteristics are the quality engineers' data; switching
+	# states are kept by the system (a manager may approve reduced inspection or resume after discontinuation);
+	# holds are raised by the system or an inspector, read by everyone whose work they stop, released by QA.
+	"Inspection Plan": {INSPECTOR: "rwc", SUPERVISOR: "r", MANAGER: "rwcde"},
+	"AQL Switching State": {INSPECTOR: "r", SUPERVISOR: "r", MANAGER: "rw"},
+	"Quality Characteristic": {INSPECTOR: "rwc", TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "rwcde"},
+	"Quality Hold": {
+		OPERATOR: "r",
+		INSPECTOR: "rwc",
+		TECHNICIAN: "r",
+		STOREKEEPER: "r",
+		SUPERVISOR: "r",
+		MANAGER: "rwcde",
+	},
 	# line-side logistics
 	"Item": {OPERATOR: "r", INSPECTOR: "r", TECHNICIAN: "r", STOREKEEPER: "r", SUPERVISOR: "r", MANAGER: "r"},
 	"Batch": {OPERATOR: "r", INSPECTOR: "rw", STOREKEEPER: "rwc", SUPERVISOR: "r", MANAGER: "rwc"},
@@ -128,11 +172,56 @@ MATRIX: dict[str, dict[str, str]] = {
 		STOREKEEPER: "r",
 		SUPERVISOR: "r",
 		MANAGER: "rwcde",
+		RD_ENGINEER: "r",
+		PROCESS_ENGINEER: "r",
+		DIRECTOR: "r",
 	},
 	"IoT Settings": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "rw"},
 	"IoT Reading": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "re"},
 	"IoT Minute Aggregate": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "re"},
 	"Machine State Log": {OPERATOR: "r", TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcde"},
+	# --- shop floor (issue 6) ---
+	# Terminal Action: the applied terminal requests (idempotency keys); written by the terminal API only
+	"Terminal Action": {SUPERVISOR: "r", MANAGER: "r"},
+	# Work Order types: every role that reads work orders reads their type
+	"Production Order Type": {
+		OPERATOR: "r",
+		INSPECTOR: "r",
+		TECHNICIAN: "r",
+		STOREKEEPER: "r",
+		SUPERVISOR: "r",
+		MANAGER: "rwcd",
+		RD_ENGINEER: "r",
+		PROCESS_ENGINEER: "r",
+		DIRECTOR: "r",
+	},
+	"Downtime Reason": {
+		OPERATOR: "r",
+		TECHNICIAN: "r",
+		SUPERVISOR: "rwc",
+		MANAGER: "rwcd",
+		DIRECTOR: "r",
+	},
+	"Shift Pattern": {
+		OPERATOR: "r",
+		TECHNICIAN: "r",
+		SUPERVISOR: "rwc",
+		MANAGER: "rwcd",
+		DIRECTOR: "r",
+	},
+	# OEE Record: computed by the system; every role reads it (the MOM workspace's OEE card and chart)
+	"OEE Record": {
+		OPERATOR: "r",
+		INSPECTOR: "r",
+		TECHNICIAN: "r",
+		STOREKEEPER: "r",
+		SUPERVISOR: "r",
+		MANAGER: "re",
+		RD_ENGINEER: "r",
+		PROCESS_ENGINEER: "r",
+		DIRECTOR: "r",
+	},
+	# --- end shop floor (issue 6) ---
 }
 
 # Rights that need another right to make sense.

@@ -1,0 +1,247 @@
+// Mobile inspection (/qc): scan → due inspections → readings, defects, photos → submit.
+// Plain browser JS on Frappe's web page: frappe.call, __() with the page's translated messages.
+(() => {
+	const root = document.getElementById("mom-qc");
+	if (!root || root.dataset.allowed !== "1") return;
+	const $code = $("#mom-qc-code");
+	const $message = $("#mom-qc-message");
+	const $list = $("#mom-qc-list");
+	const $form = $("#mom-qc-form");
+	const esc = (s) => frappe.utils.escape_html(s === null || s === undefined ? "" : String(s));
+	let current = null;
+	let photos = [];
+
+	const show = (html, kind = "info") =>
+		$message.html(html ? `<div class="alert alert-${kind} mom-qc-errors">${html}</div>` : "");
+
+	const call = (method, args, type = "GET") =>
+		new Promise((resolve, reject) =>
+			frappe.call({
+				method: `mom_app.quality.api.${method}`,
+				args,
+				type,
+				callback: (r) => resolve(r.message),
+				error: (r) => reject(r),
+			})
+		).catch((r) => {
+			show(server_error(r), "danger");
+			throw r;
+		});
+
+	function server_error(r) {
+		try {
+			const messages = JSON.parse(r.responseJSON._server_messages || "[]").map((m) => JSON.parse(m).message);
+			if (messages.length) return messages.join("<br>");
+		} catch (e) {
+			/* fall through */
+		}
+		return esc((r.responseJSON && r.responseJSON.exception) || __("The server refused the request."));
+	}
+
+	$code.on("keydown", (e) => {
+		if (e.key === "Enter") {
+			e.preventDefault();
+			scan($code.val());
+		}
+	});
+
+	function scan(code) {
+		code = (code || "").trim();
+		if (!code) return;
+		show("");
+		$form.empty();
+		call("scan", { code }).then((data) => {
+			$code.val("");
+			render_list(data);
+		});
+	}
+
+	function render_list(data) {
+		$list.empty();
+		if (!data.inspections.length) {
+			$list.html(`<p class="muted mom-qc-none">${__("No inspection is due for {0} {1}.", [__(data.kind), esc(data.name)])}</p>`);
+			return;
+		}
+		$list.append(`<p class="muted">${__("{0} {1}: inspections due", [__(data.kind), esc(data.name)])}</p>`);
+		data.inspections.forEach((qi) => {
+			const $card = $(`<div class="mom-qc-card" data-name="${esc(qi.name)}">
+				<b>${esc(qi.name)}</b> · ${esc(qi.item_code)} ${esc(qi.item_name || "")}
+				<div class="muted">${esc(qi.mom_stage || "")} ${esc(qi.mom_check || "")} · ${__("Batch")}: ${esc(qi.batch_no || "—")} · ${__("Sample")}: ${esc(qi.sample_size)}</div>
+			</div>`);
+			$card.on("click", () => open(qi.name));
+			$list.append($card);
+		});
+		if (data.inspections.length === 1) open(data.inspections[0].name);
+	}
+
+	function open(name) {
+		call("get_inspection", { name }).then(render_form);
+	}
+
+	function render_form(qi) {
+		current = qi;
+		photos = qi.photos || [];
+		$form.empty();
+		if (qi.docstatus !== 0) {
+			$form.html(`<div class="mom-qc-verdict ${esc(qi.status)}">${esc(qi.name)}: ${__(qi.status)}</div>`);
+			return;
+		}
+		const n = qi.readings_required;
+		let html = `<h4>${esc(qi.name)} · ${esc(qi.item_code)} ${esc(qi.item_name || "")}</h4>
+			<div class="muted">${__("Batch")}: ${esc(qi.batch_no || "—")} · ${__("Work Order")}: ${esc(qi.work_order || "—")} · ${esc(qi.reference_type)} ${esc(qi.reference_name)}</div>
+			<div class="muted" style="white-space:pre-line">${esc(qi.sampling || "")}</div>
+			<p><b>${__("Sample size")}: ${esc(qi.sample_size)}</b> · ${__("{0} readings per numeric parameter", [n])}</p>`;
+		qi.parameters.forEach((p) => {
+			html += `<div class="mom-qc-param" data-row="${esc(p.row)}" data-numeric="${p.numeric}">
+				<b>${esc(p.specification)}</b>`;
+			if (p.numeric) {
+				html += ` <span class="muted">${esc(p.min_value)} – ${esc(p.max_value)}</span><div class="readings">`;
+				for (let i = 0; i < n; i++) {
+					html += `<input class="form-control reading" inputmode="decimal" data-i="${i}" placeholder="${i + 1}">`;
+				}
+				html += "</div>";
+			} else {
+				html += ` <span class="muted">${__("Expected")}: ${esc(p.value || "")}</span>
+				<div class="readings">
+					<label><input type="radio" name="c-${esc(p.row)}" value="1"> ${__("Conforms")}</label>
+					<label><input type="radio" name="c-${esc(p.row)}" value="0"> ${__("Does not conform")}</label>
+				</div>`;
+			}
+			html += "</div>";
+		});
+		if (qi.classes.length) {
+			html += `<h5>${__("Defects found in the sample")}</h5><div class="mom-qc-defects">`;
+			qi.classes.forEach((c) => {
+				html += `<label>${esc(c.label)} <span class="muted">(Ac ${c.ac} / Re ${c.re})</span>
+					<input class="form-control defect" inputmode="numeric" data-class="${esc(c.class)}" value="0"></label>`;
+			});
+			html += "</div>";
+		}
+		html += `<h5>${__("Photos")}${qi.require_photo ? " *" : ""}</h5>
+			<input type="file" accept="image/*" capture="environment" id="mom-qc-photo" multiple>
+			<div class="mom-qc-photos"></div>
+			<h5>${__("Remarks")}</h5><textarea class="form-control" id="mom-qc-remarks" rows="2"></textarea>
+			<div class="mom-qc-actions"><button class="btn btn-primary" id="mom-qc-submit">${__("Submit inspection")}</button></div>`;
+		$form.html(html);
+		draw_photos();
+		$form.find("#mom-qc-photo").on("change", (e) => upload(e.target.files));
+		$form.find("input.reading").on("input", function () {
+			const v = this.value.trim();
+			$(this).toggleClass("bad", v !== "" && !isFinite(Number(v)));
+		});
+		$form.find("#mom-qc-submit").on("click", submit);
+	}
+
+	function draw_photos() {
+		$form.find(".mom-qc-photos").html(photos.map((p) => `<img src="${esc(p.file_url)}" alt="">`).join(""));
+	}
+
+	function upload(files) {
+		Array.from(files || []).forEach((file) => {
+			const data = new FormData();
+			data.append("file", file, file.name);
+			data.append("doctype", "Quality Inspection");
+			data.append("docname", current.name);
+			data.append("is_private", "1");
+			fetch("/api/method/upload_file", {
+				method: "POST",
+				body: data,
+				headers: { "X-Frappe-CSRF-Token": frappe.csrf_token, Accept: "application/json" },
+			})
+				.then((r) => r.json().then((body) => ({ ok: r.ok, body })))
+				.then(({ ok, body }) => {
+					if (!ok) throw body;
+					photos.push(body.message);
+					draw_photos();
+				})
+				.catch(() => show(__("The photo could not be uploaded."), "danger"));
+		});
+	}
+
+	function collect() {
+		const readings = {};
+		const errors = [];
+		$form.find(".mom-qc-param").each(function () {
+			const row = this.dataset.row;
+			const name = $(this).find("b").first().text();
+			if (this.dataset.numeric === "1") {
+				const values = $(this)
+					.find("input.reading")
+					.map((_, el) => el.value.trim())
+					.get()
+					.filter((v) => v !== "");
+				if (values.some((v) => !isFinite(Number(v)))) errors.push(__("{0}: readings must be numbers.", [name]));
+				else if (values.length !== current.readings_required)
+					errors.push(__("{0}: {1} readings entered, the plan needs {2}.", [name, values.length, current.readings_required]));
+				readings[row] = values;
+			} else {
+				const checked = $(this).find("input[type=radio]:checked").val();
+				if (checked === undefined) errors.push(__("{0}: choose conforms or does not conform.", [name]));
+				readings[row] = { conform: checked === "1" };
+			}
+		});
+		const defects = {};
+		$form.find("input.defect").each(function () {
+			const v = this.value.trim();
+			if (!/^\d+$/.test(v)) errors.push(__("Defect counts must be whole numbers of 0 or more."));
+			defects[this.dataset.class] = v;
+		});
+		if (current.require_photo && !photos.length) errors.push(__("The plan requires at least one photo."));
+		return { readings, defects, errors: [...new Set(errors)] };
+	}
+
+	function submit() {
+		const { readings, defects, errors } = collect();
+		if (errors.length) {
+			show(errors.map(esc).join("<br>"), "danger");
+			return;
+		}
+		show("");
+		const client_id = current.client_id || (current.client_id = frappe.utils.get_random(20));
+		$form.find("#mom-qc-submit").prop("disabled", true);
+		call(
+			"submit_inspection",
+			{
+				name: current.name,
+				readings: JSON.stringify(readings),
+				defects: JSON.stringify(defects),
+				remarks: $form.find("#mom-qc-remarks").val(),
+				client_id,
+			},
+			"POST"
+		)
+			.then((r) => {
+				let html = `<div class="mom-qc-verdict ${esc(r.status)}">${esc(r.name)}: ${__(r.status)}</div>`;
+				if (r.quality_hold)
+					html += `<div class="alert alert-danger">${__("Quality hold {0} raised: the batch is frozen and the job is paused.", [esc(r.quality_hold)])}</div>`;
+				$form.html(html);
+				$list.empty();
+				$code.focus();
+			})
+			.catch(() => $form.find("#mom-qc-submit").prop("disabled", false));
+	}
+
+	$("#mom-qc-camera").on("click", () => {
+		const reader = "mom-qc-reader";
+		frappe_require_qr().then(() => {
+			const scanner = new Html5Qrcode(reader); // eslint-disable-line no-undef
+			scanner
+				.start({ facingMode: "environment" }, { fps: 10, qrbox: 220 }, (text) => {
+					scanner.stop();
+					scan(text);
+				})
+				.catch(() => show(__("The camera could not be opened; type or scan the code instead."), "warning"));
+		});
+	});
+
+	function frappe_require_qr() {
+		if (window.Html5Qrcode) return Promise.resolve();
+		return new Promise((resolve, reject) => {
+			const s = document.createElement("script");
+			s.src = "/assets/frappe/node_modules/html5-qrcode/html5-qrcode.min.js";
+			s.onload = resolve;
+			s.onerror = reject;
+			document.head.appendChild(s);
+		});
+	}
+})();

@@ -1,0 +1,240 @@
+"""Inspection plans → ERPNext Quality Inspections (the Frappe adapter of mom_app.engine.aql and
+mom_app.engine.inspection_plans).
+
+At each trigger (a receipt, a job card, a Manufacture entry, a delivery) `inspections_for()` finds the plan
+that matches the item (most specific wins), works out the sample from the plan's sampling rule and the
+item's switching state (AQL: ISO 2859-1 / GB/T 2828.1), and creates the Quality Inspection with the
+template's parameters, the sample size, the batch and the work order filled. Creating is idempotent: one
+inspection per plan × document row × batch (× IPQC check).
+"""
+
+import json
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt, now_datetime, nowdate
+
+from mom_app.engine import aql
+from mom_app.engine.inspection_plans import match_plan
+
+STAGE_INSPECTION_TYPE = {"IQC": "Incoming", "IPQC": "In Process", "FQC": "In Process", "OQC": "Outgoing"}
+SEVERITY_LABEL = {"normal": "Normal", "tightened": "Tightened", "reduced": "Reduced"}
+
+PLAN_FIELDS = [
+	"name",
+	"title",
+	"stage",
+	"item_code",
+	"item_group",
+	"supplier",
+	"operation",
+	"enabled",
+	"quality_inspection_template",
+	"gate",
+	"require_photo",
+	"readings_per_parameter",
+	"sampling_method",
+	"inspection_level",
+	"fixed_sample_size",
+	"aql_critical",
+	"aql_major",
+	"aql_minor",
+]
+
+
+def item_groups_of(item_code: str) -> list[str]:
+	"""The item's group and its ancestors, nearest first."""
+	group = frappe.get_cached_value("Item", item_code, "item_group")
+	groups = []
+	while group and group not in groups:
+		groups.append(group)
+		group = frappe.get_cached_value("Item Group", group, "parent_item_group")
+	return groups
+
+
+def find_plan(stage: str, item_code: str, supplier: str | None = None, operation: str | None = None):
+	plans = frappe.get_all("Inspection Plan", filters={"stage": stage, "enabled": 1}, fields=PLAN_FIELDS)
+	if not plans:
+		return None
+	found = match_plan(plans, stage, item_code, item_groups_of(item_code), supplier=supplier, operation=operation)
+	return frappe._dict(found) if found else None
+
+
+# ------------------------------------------------------------------ sampling
+
+
+def class_aqls(plan) -> dict[str, str]:
+	return {
+		cls: aql.normalise_aql(plan.get(f"aql_{cls}"))
+		for cls in aql.DEFECT_CLASSES
+		if plan.get(f"aql_{cls}")
+	}
+
+
+def sampling_for(plan, lot_size: float, item_code: str, supplier: str | None = None) -> dict:
+	"""{sample_size, severity, text, plans: {class: {n, ac, re, code_letter, aql}}} for a lot of `lot_size`."""
+	lot = max(int(round(flt(lot_size))), 1)
+	if plan.sampling_method == "100%":
+		return {"sample_size": lot, "severity": None, "text": _("100 % inspection of {0}").format(lot), "plans": {}}
+	if plan.sampling_method == "Fixed Sample":
+		n = min(cint(plan.fixed_sample_size) or 1, lot)
+		return {"sample_size": n, "severity": None, "text": _("Fixed sample of {0}").format(n), "plans": {}}
+
+	state = switching_state(plan, item_code, supplier)
+	severity = state.severity.lower() if state.severity != "Discontinued" else "tightened"
+	plans = aql.plans_for_classes(lot, plan.inspection_level or "II", class_aqls(plan), severity)
+	n = aql.sample_size_for(plans) if plans else lot
+	parts = [
+		_("{0}: AQL {1}, code letter {2}, n = {3}, Ac {4} / Re {5}").format(
+			_(cls.title()), p.aql, p.code_letter, p.sample_size, p.ac, p.re
+		)
+		for cls, p in plans.items()
+	]
+	head = _("ISO 2859-1 / GB/T 2828.1, level {0}, {1} inspection, lot {2}").format(
+		plan.inspection_level or "II", _(SEVERITY_LABEL[severity]), lot
+	)
+	if state.severity == "Discontinued":
+		head += " — " + _("acceptance under this plan is DISCONTINUED until the supplier has corrected the process")
+	return {
+		"sample_size": n,
+		"severity": severity,
+		"lot_size": lot,
+		"level": plan.inspection_level or "II",
+		"text": "\n".join([head, *parts]),
+		"plans": {
+			cls: {
+				"n": p.sample_size,
+				"ac": p.ac,
+				"re": p.re,
+				"code_letter": p.code_letter,
+				"aql": p.aql,
+				"hundred_percent": p.hundred_percent,
+			}
+			for cls, p in plans.items()
+		},
+	}
+
+
+def switching_state(plan, item_code: str, supplier: str | None = None):
+	"""The AQL Switching State of plan × item (× supplier for IQC), created at normal inspection."""
+	filters = {"inspection_plan": plan.name, "item_code": item_code, "supplier": supplier or ("is", "not set")}
+	name = frappe.db.get_value("AQL Switching State", filters)
+	if name:
+		return frappe.get_doc("AQL Switching State", name)
+	state = frappe.get_doc(
+		{
+			"doctype": "AQL Switching State",
+			"inspection_plan": plan.name,
+			"item_code": item_code,
+			"supplier": supplier,
+			"severity": "Normal",
+			"state_json": json.dumps(aql.SwitchState().to_dict()),
+		}
+	)
+	state.insert(ignore_permissions=True)
+	return state
+
+
+# ------------------------------------------------------------------ creating inspections
+
+
+def existing_inspection(plan_name: str, reference_type: str, reference_name: str, item_code: str, key: str):
+	return frappe.db.get_value(
+		"Quality Inspection",
+		{
+			"mom_inspection_plan": plan_name,
+			"reference_type": reference_type,
+			"reference_name": reference_name,
+			"item_code": item_code,
+			"child_row_reference": key,
+			"docstatus": ("<", 2),
+		},
+	)
+
+
+def create_inspection(
+	plan,
+	reference_type: str,
+	reference_name: str,
+	item_code: str,
+	lot_size: float,
+	row_key: str | None = None,
+	batch_no: str | None = None,
+	supplier: str | None = None,
+	work_order: str | None = None,
+	check: str | None = None,
+):
+	"""Create (once) the draft Quality Inspection `plan` asks for; return its name."""
+	key = row_key or reference_name
+	if check:
+		key = f"{key}:{check}"
+	found = existing_inspection(plan.name, reference_type, reference_name, item_code, key)
+	if found:
+		return found
+	sampling = sampling_for(plan, lot_size, item_code, supplier)
+	qi = frappe.new_doc("Quality Inspection")
+	qi.update(
+		{
+			"inspection_type": STAGE_INSPECTION_TYPE[plan.stage],
+			"reference_type": reference_type,
+			"reference_name": reference_name,
+			"child_row_reference": key,
+			"item_code": item_code,
+			"batch_no": batch_no,
+			"sample_size": sampling["sample_size"],
+			"quality_inspection_template": plan.quality_inspection_template,
+			"inspected_by": frappe.session.user if frappe.session.user != "Guest" else "Administrator",
+			"report_date": nowdate(),
+			"status": "Accepted",
+			# the verdict follows the plan (see overrides.quality_inspection), not ERPNext's per-save guess
+			"manual_inspection": 1,
+			"mom_inspection_plan": plan.name,
+			"mom_stage": plan.stage,
+			"mom_work_order": work_order,
+			"mom_check": check,
+			"mom_sampling": sampling["text"],
+			"mom_sampling_json": json.dumps(sampling),
+		}
+	)
+	qi.get_item_specification_details()
+	qi.flags.ignore_permissions = True
+	qi.flags.mom_created_by_plan = True
+	qi.insert()
+	return qi.name
+
+
+def readings_required(qi) -> int:
+	"""How many readings each numeric parameter needs: the plan's readings per parameter, at most the sample
+	size and at most ERPNext's 10 reading columns."""
+	per = 5
+	if qi.get("mom_inspection_plan"):
+		per = cint(frappe.db.get_value("Inspection Plan", qi.mom_inspection_plan, "readings_per_parameter")) or 5
+	return max(1, min(per, 10, max(int(flt(qi.sample_size)), 1)))
+
+
+def open_or_rejected(reference_type: str, reference_name: str, gated_only: bool = True) -> list[dict]:
+	"""Plan inspections of a document that are not yet submitted, or were rejected."""
+	rows = frappe.get_all(
+		"Quality Inspection",
+		filters={
+			"reference_type": reference_type,
+			"reference_name": reference_name,
+			"mom_inspection_plan": ("is", "set"),
+			"docstatus": ("<", 2),
+		},
+		fields=["name", "docstatus", "status", "item_code", "mom_inspection_plan", "mom_check"],
+	)
+	if gated_only:
+		gated = set(
+			frappe.get_all(
+				"Inspection Plan",
+				filters={"name": ("in", [r.mom_inspection_plan for r in rows] or [""]), "gate": 1},
+				pluck="name",
+			)
+		)
+		rows = [r for r in rows if r.mom_inspection_plan in gated]
+	return [r for r in rows if r.docstatus == 0 or r.status == "Rejected"]
+
+
+def now():
+	return now_datetime()
