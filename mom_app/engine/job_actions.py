@@ -1,0 +1,312 @@
+"""Operator-terminal rules for an ERPNext Job Card: what a start, pause, resume, complete or downtime report
+changes, or why it is refused.
+
+`plan_action(snapshot, action, now)` reads a plain snapshot of the Job Card and returns a `Plan` - the exact
+changes to make - or raises `ActionError(code, message)`. It changes nothing itself: the adapter loads the
+snapshot, applies the plan to the real Job Card (inside one transaction, after locking the card) and
+translates the message by its stable code.
+
+Snapshot (the Job Card's fields of the same names, plus `hold_reason` from quality)::
+
+    {
+        "status": "Open" | "Work In Progress" | "On Hold" | "Material Transferred" | "Completed" | ...,
+        "docstatus": 0 | 1 | 2,
+        "for_quantity": 100,
+        "total_completed_qty": 40,
+        "process_loss_qty": 2,
+        "workstation": "Press 1",
+        "is_paused": False,
+        "hold_reason": None,
+        "time_logs": [
+            {
+                "employee": "HR-EMP-0001",
+                "from_time": datetime,
+                "to_time": None,
+                "completed_qty": 0,
+                "name": "row name (optional)",
+            }
+        ],
+    }
+
+Action::
+
+    {
+        "action": "start" | "pause" | "resume" | "complete" | "downtime",
+        "employee": "HR-EMP-0001",
+        "workstation": "Press 1",
+        "good_qty": 10,
+        "scrap_qty": 1,
+        "rework_qty": 0,
+        "reason": "No material",
+    }
+
+The rules:
+  - a submitted or cancelled job card accepts nothing; nor does one whose status is Completed;
+  - the terminal's workstation, when it sends one, must be the job card's;
+  - a quality hold (`hold_reason`) refuses start, resume and complete, with the hold's reason; pause and
+    downtime stay possible (stopping is always allowed);
+  - start opens a time log for the employee at `now`; refused while the employee's own log is open, and
+    while the job is paused (resume it instead);
+  - pause closes every open time log at `now` with nothing completed and marks the job paused ("On Hold")
+    with the reason; refused when no time log is open or the job is already paused;
+  - resume opens a time log for the employee and clears the pause; refused when the job is not paused;
+  - complete closes the employee's open time log at `now` with the good quantity as its completed_qty,
+    adds the scrap to process_loss_qty and reports the rework quantity; refused when the employee has no
+    open log, when the job is paused, and when good + scrap exceed what is left to make:
+    for_quantity x (1 + allowed_overproduction_pct / 100) - total_completed_qty - process_loss_qty;
+  - downtime records a stop of the workstation at `now` with its reason (required), and pauses the job like
+    pause does when it is running;
+  - quantities must be numbers (numeric strings are accepted) and not negative; missing means 0.
+"""
+
+import math
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+ACTIONS = ("start", "pause", "resume", "complete", "downtime")
+
+# Stable error codes and their English message templates.
+ERRORS = {
+	"unknown_action": "Unknown action {action!r}; use one of start, pause, resume, complete, downtime.",
+	"job_card_submitted": "Job card is already submitted; nothing can be recorded on it any more.",
+	"job_card_cancelled": "Job card is cancelled.",
+	"job_card_completed": "Job card is completed.",
+	"wrong_workstation": "This job card is for workstation {expected}, not {given}.",
+	"missing_employee": "Scan or choose the employee first.",
+	"quality_hold": "The job is on quality hold: {reason}",
+	"already_running": "Employee {employee} is already working on this job.",
+	"job_paused": "The job is paused; resume it first.",
+	"not_running": "The job is not running, so it cannot be paused.",
+	"not_paused": "The job is not paused, so it cannot be resumed.",
+	"not_started": "Employee {employee} has not started this job, so there is nothing to complete.",
+	"invalid_quantity": "The {field} must be a number of zero or more, not {value!r}.",
+	"over_completion": (
+		"{good:g} good and {scrap:g} scrap is more than the {remaining:g} still to make (quantity "
+		"{for_quantity:g}, {done:g} already completed or lost, {allowed_pct:g}% overproduction allowed)."
+	),
+	"missing_reason": "Give the reason for the downtime.",
+	"time_before_start": (
+		"The time now ({now}) is before the start of the open time log ({start}); check the clock."
+	),
+}
+
+
+class ActionError(ValueError):
+	"""A refused action: `code` is a key of ERRORS (stable, for translation), the message is in English."""
+
+	def __init__(self, code: str, **values):
+		self.code = code
+		self.values = values  # what the message was filled with, for the adapter's translation
+		self.message = ERRORS[code].format(**values)
+		super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class Plan:
+	"""What to change on the Job Card.
+
+	open_logs:  time log rows to append: {"employee", "from_time"}.
+	close_logs: open rows to close: {"index" (position in the snapshot's time_logs), "name" (the row's name
+	            when the snapshot had it), "employee", "to_time", "completed_qty"}.
+	is_paused:  the new value of is_paused, or None to leave it.
+	status:     the status to set, or None to leave it (ERPNext recomputes it on save, except On Hold).
+	reason:     why the job was paused or stopped.
+	completed_qty, process_loss_qty: added to total_completed_qty (through the closed log) and to
+	            process_loss_qty. rework_qty: reported for quality, nothing on the job card counts it.
+	downtime:   a workstation stop to record: {"workstation", "from_time", "reason", "employee"}.
+	remaining_qty: what is left to make after this action (None when the card has no quantity);
+	fully_completed: whether nothing is left (the adapter may offer to submit the card)."""
+
+	action: str
+	employee: str | None = None
+	open_logs: tuple[dict, ...] = ()
+	close_logs: tuple[dict, ...] = ()
+	is_paused: bool | None = None
+	status: str | None = None
+	reason: str | None = None
+	completed_qty: float = 0.0
+	process_loss_qty: float = 0.0
+	rework_qty: float = 0.0
+	downtime: dict | None = None
+	remaining_qty: float | None = None
+	fully_completed: bool = False
+
+
+def _quantity(action: Mapping, name: str, label: str) -> float:
+	value = action.get(name)
+	if value is None or (isinstance(value, str) and not value.strip()):
+		return 0.0
+	number = None
+	if isinstance(value, numbers.Real) and not isinstance(value, bool):
+		number = float(value)
+	elif isinstance(value, str):
+		try:
+			number = float(value.strip())
+		except ValueError:
+			number = None
+	if number is None or not math.isfinite(number) or number < 0:
+		raise ActionError("invalid_quantity", field=label, value=value)
+	return number
+
+
+def _open_logs(snapshot: Mapping) -> list[tuple[int, Mapping]]:
+	return [(i, log) for i, log in enumerate(snapshot.get("time_logs") or ()) if not log.get("to_time")]
+
+
+def _close(i: int, log: Mapping, now: datetime, completed_qty: float) -> dict:
+	start = log.get("from_time")
+	if start is not None and isinstance(start, datetime) and now < start:
+		raise ActionError("time_before_start", now=now, start=start)
+	return {
+		"index": i,
+		"name": log.get("name"),
+		"employee": log.get("employee"),
+		"to_time": now,
+		"completed_qty": completed_qty,
+	}
+
+
+def _float(value) -> float:
+	try:
+		return float(value or 0)
+	except (TypeError, ValueError):
+		return 0.0
+
+
+def plan_action(
+	snapshot: Mapping,
+	action: Mapping,
+	now: datetime,
+	*,
+	allowed_overproduction_pct: float = 0.0,
+) -> Plan:
+	"""The changes `action` makes to the job card `snapshot` at `now`, or ActionError (see the module
+	docstring for the rules and ERRORS for the codes)."""
+	kind = str(action.get("action") or "").strip().lower()
+	if kind not in ACTIONS:
+		raise ActionError("unknown_action", action=action.get("action"))
+
+	docstatus = int(snapshot.get("docstatus") or 0)
+	if docstatus == 1:
+		raise ActionError("job_card_submitted")
+	if docstatus == 2:
+		raise ActionError("job_card_cancelled")
+	if snapshot.get("status") == "Completed":
+		raise ActionError("job_card_completed")
+
+	given = action.get("workstation")
+	expected = snapshot.get("workstation")
+	if given and expected and given != expected:
+		raise ActionError("wrong_workstation", expected=expected, given=given)
+
+	employee = action.get("employee") or None
+	if kind in ("start", "resume", "complete") and not employee:
+		raise ActionError("missing_employee")
+
+	hold = snapshot.get("hold_reason")
+	if hold and kind in ("start", "resume", "complete"):
+		raise ActionError("quality_hold", reason=hold)
+
+	open_logs = _open_logs(snapshot)
+	paused = bool(snapshot.get("is_paused"))
+	reason = (action.get("reason") or "").strip() or None
+
+	if kind == "start":
+		if paused:
+			raise ActionError("job_paused")
+		if any(log.get("employee") == employee for _, log in open_logs):
+			raise ActionError("already_running", employee=employee)
+		return Plan(
+			action=kind,
+			employee=employee,
+			open_logs=({"employee": employee, "from_time": now},),
+			status="Work In Progress",
+		)
+
+	if kind == "resume":
+		if not paused:
+			raise ActionError("not_paused")
+		if any(log.get("employee") == employee for _, log in open_logs):
+			# Paused with the employee's log still open (edited by hand): resume without a second log.
+			return Plan(action=kind, employee=employee, is_paused=False, status="Work In Progress")
+		return Plan(
+			action=kind,
+			employee=employee,
+			open_logs=({"employee": employee, "from_time": now},),
+			is_paused=False,
+			status="Work In Progress",
+		)
+
+	if kind == "pause":
+		if paused or not open_logs:
+			raise ActionError("not_running")
+		return Plan(
+			action=kind,
+			employee=employee,
+			close_logs=tuple(_close(i, log, now, 0.0) for i, log in open_logs),
+			is_paused=True,
+			status="On Hold",
+			reason=reason,
+		)
+
+	if kind == "downtime":
+		if not reason:
+			raise ActionError("missing_reason")
+		downtime = {
+			"workstation": expected or given,
+			"from_time": now,
+			"reason": reason,
+			"employee": employee,
+		}
+		if paused or not open_logs:
+			return Plan(action=kind, employee=employee, reason=reason, downtime=downtime)
+		return Plan(
+			action=kind,
+			employee=employee,
+			close_logs=tuple(_close(i, log, now, 0.0) for i, log in open_logs),
+			is_paused=True,
+			status="On Hold",
+			reason=reason,
+			downtime=downtime,
+		)
+
+	# complete
+	good = _quantity(action, "good_qty", "good quantity")
+	scrap = _quantity(action, "scrap_qty", "scrap quantity")
+	rework = _quantity(action, "rework_qty", "rework quantity")
+	if paused:
+		raise ActionError("job_paused")
+	mine = [(i, log) for i, log in open_logs if log.get("employee") == employee]
+	if not mine:
+		raise ActionError("not_started", employee=employee)
+	index, log = mine[-1]
+	for_quantity = snapshot.get("for_quantity")
+	done = _float(snapshot.get("total_completed_qty")) + _float(snapshot.get("process_loss_qty"))
+	remaining = None
+	if for_quantity is not None:
+		target = _float(for_quantity)
+		allowed = target * (1 + float(allowed_overproduction_pct) / 100.0) - done
+		if good + scrap > allowed + 1e-9:
+			raise ActionError(
+				"over_completion",
+				good=good,
+				scrap=scrap,
+				remaining=max(allowed, 0.0),
+				for_quantity=target,
+				done=done,
+				allowed_pct=float(allowed_overproduction_pct),
+			)
+		remaining = target - done - good - scrap
+	return Plan(
+		action=kind,
+		employee=employee,
+		close_logs=(_close(index, log, now, good),),
+		status="Work In Progress",
+		completed_qty=good,
+		process_loss_qty=scrap,
+		rework_qty=rework,
+		remaining_qty=remaining,
+		fully_completed=remaining is not None and remaining <= 1e-9,
+	)

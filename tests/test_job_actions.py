@@ -1,0 +1,231 @@
+from datetime import datetime, timedelta
+
+import pytest
+
+from mom_app.engine.job_actions import ERRORS, ActionError, Plan, plan_action
+
+T = datetime(2024, 3, 4, 8, 0)
+ANA, BEN = "HR-EMP-0001", "HR-EMP-0002"
+
+
+def card(**extra):
+	snapshot = {
+		"status": "Open",
+		"docstatus": 0,
+		"for_quantity": 100,
+		"total_completed_qty": 0,
+		"process_loss_qty": 0,
+		"time_logs": [],
+		"workstation": "Press 1",
+		"is_paused": False,
+		"hold_reason": None,
+	}
+	snapshot.update(extra)
+	return snapshot
+
+
+def log(employee, start, end=None, qty=0, name=None):
+	return {"employee": employee, "from_time": start, "to_time": end, "completed_qty": qty, "name": name}
+
+
+def act(action, employee=ANA, **extra):
+	return {"action": action, "employee": employee, "workstation": "Press 1", **extra}
+
+
+def apply(snapshot, plan: Plan):
+	"""What the adapter does with a plan, on the snapshot (enough to chain actions in the tests)."""
+	snapshot = dict(snapshot, time_logs=[dict(row) for row in snapshot["time_logs"]])
+	for closed in plan.close_logs:
+		row = snapshot["time_logs"][closed["index"]]
+		row["to_time"] = closed["to_time"]
+		row["completed_qty"] = closed["completed_qty"]
+	for opened in plan.open_logs:
+		snapshot["time_logs"].append(log(opened["employee"], opened["from_time"]))
+	if plan.is_paused is not None:
+		snapshot["is_paused"] = plan.is_paused
+	if plan.status:
+		snapshot["status"] = plan.status
+	snapshot["total_completed_qty"] = sum(row["completed_qty"] or 0 for row in snapshot["time_logs"])
+	snapshot["process_loss_qty"] += plan.process_loss_qty
+	return snapshot
+
+
+def test_happy_path_start_pause_resume_complete():
+	snapshot = card()
+	start = plan_action(snapshot, act("start"), T)
+	assert start == Plan(
+		action="start",
+		employee=ANA,
+		open_logs=({"employee": ANA, "from_time": T},),
+		status="Work In Progress",
+	)
+	snapshot = apply(snapshot, start)
+
+	pause = plan_action(snapshot, act("pause", reason="Waiting for material"), T + timedelta(minutes=30))
+	assert pause.close_logs == (
+		{
+			"index": 0,
+			"name": None,
+			"employee": ANA,
+			"to_time": T + timedelta(minutes=30),
+			"completed_qty": 0.0,
+		},
+	)
+	assert pause.is_paused is True and pause.status == "On Hold" and pause.reason == "Waiting for material"
+	assert pause.open_logs == () and pause.downtime is None
+	snapshot = apply(snapshot, pause)
+
+	resume = plan_action(snapshot, act("resume"), T + timedelta(minutes=45))
+	assert resume.open_logs == ({"employee": ANA, "from_time": T + timedelta(minutes=45)},)
+	assert resume.is_paused is False and resume.status == "Work In Progress"
+	snapshot = apply(snapshot, resume)
+
+	complete = plan_action(
+		snapshot, act("complete", good_qty=60, scrap_qty=2, rework_qty=3), T + timedelta(hours=2)
+	)
+	assert complete.close_logs == (
+		{"index": 1, "name": None, "employee": ANA, "to_time": T + timedelta(hours=2), "completed_qty": 60.0},
+	)
+	assert (complete.completed_qty, complete.process_loss_qty, complete.rework_qty) == (60, 2, 3)
+	assert complete.remaining_qty == 38 and complete.fully_completed is False
+	snapshot = apply(snapshot, complete)
+	assert snapshot["total_completed_qty"] == 60 and snapshot["process_loss_qty"] == 2
+
+	# Finish the rest in a second run.
+	snapshot = apply(snapshot, plan_action(snapshot, act("start"), T + timedelta(hours=3)))
+	done = plan_action(snapshot, act("complete", good_qty=38), T + timedelta(hours=4))
+	assert done.remaining_qty == 0 and done.fully_completed is True
+
+
+def test_two_employees_on_one_job():
+	snapshot = apply(card(), plan_action(card(), act("start"), T))
+	snapshot = apply(snapshot, plan_action(snapshot, act("start", BEN), T + timedelta(minutes=5)))
+	assert len(snapshot["time_logs"]) == 2
+	# Ben completes his part; Ana's log stays open.
+	plan = plan_action(snapshot, act("complete", BEN, good_qty=10), T + timedelta(hours=1))
+	assert [c["employee"] for c in plan.close_logs] == [BEN]
+	assert plan.close_logs[0]["index"] == 1
+	# A pause stops everyone.
+	plan = plan_action(snapshot, act("pause"), T + timedelta(hours=1))
+	assert [c["employee"] for c in plan.close_logs] == [ANA, BEN]
+
+
+def test_row_names_are_passed_on():
+	snapshot = card(time_logs=[log(ANA, T, name="row-1")], status="Work In Progress")
+	plan = plan_action(snapshot, act("complete", good_qty="5"), T + timedelta(hours=1))
+	assert plan.close_logs[0]["name"] == "row-1" and plan.completed_qty == 5.0
+
+
+def test_overproduction_tolerance():
+	snapshot = card(for_quantity=100, total_completed_qty=90, process_loss_qty=5, time_logs=[log(ANA, T)])
+	plan = plan_action(snapshot, act("complete", good_qty=5), T + timedelta(hours=1))
+	assert plan.fully_completed and plan.remaining_qty == 0
+	with pytest.raises(ActionError) as exc:
+		plan_action(snapshot, act("complete", good_qty=5, scrap_qty=1), T + timedelta(hours=1))
+	assert exc.value.code == "over_completion"
+	assert str(exc.value) == (
+		"5 good and 1 scrap is more than the 5 still to make "
+		"(quantity 100, 95 already completed or lost, 0% overproduction allowed)."
+	)
+	plan = plan_action(
+		snapshot,
+		act("complete", good_qty=9, scrap_qty=1),
+		T + timedelta(hours=1),
+		allowed_overproduction_pct=5,
+	)
+	assert plan.remaining_qty == -5 and plan.fully_completed
+
+
+def test_downtime_pauses_a_running_job_and_records_the_stop():
+	snapshot = card(time_logs=[log(ANA, T)], status="Work In Progress")
+	plan = plan_action(snapshot, act("downtime", reason="Hydraulic leak"), T + timedelta(minutes=10))
+	assert plan.downtime == {
+		"workstation": "Press 1",
+		"from_time": T + timedelta(minutes=10),
+		"reason": "Hydraulic leak",
+		"employee": ANA,
+	}
+	assert plan.is_paused is True and plan.status == "On Hold" and len(plan.close_logs) == 1
+	# On a job that is not running, only the stop is recorded.
+	plan = plan_action(card(), act("downtime", reason="Hydraulic leak"), T)
+	assert plan.downtime is not None and plan.close_logs == () and plan.is_paused is None
+
+
+def test_stopping_is_allowed_under_quality_hold():
+	snapshot = card(time_logs=[log(ANA, T)], hold_reason="NCR-0042 open")
+	assert plan_action(snapshot, act("pause"), T + timedelta(minutes=1)).is_paused is True
+	assert plan_action(snapshot, act("downtime", reason="QA"), T + timedelta(minutes=1)).downtime
+
+
+@pytest.mark.parametrize(
+	"snapshot, action, code",
+	[
+		(card(), act("dance"), "unknown_action"),
+		(card(), {"action": None}, "unknown_action"),
+		(card(docstatus=1), act("start"), "job_card_submitted"),
+		(card(docstatus=2), act("start"), "job_card_cancelled"),
+		(card(status="Completed"), act("start"), "job_card_completed"),
+		(card(), dict(act("start"), workstation="Press 2"), "wrong_workstation"),
+		(card(), act("start", employee=None), "missing_employee"),
+		(card(), act("complete", employee=""), "missing_employee"),
+		(card(hold_reason="NCR-0042 open"), act("start"), "quality_hold"),
+		(
+			card(hold_reason="NCR-0042 open", is_paused=True, time_logs=[log(ANA, T, T)]),
+			act("resume"),
+			"quality_hold",
+		),
+		(
+			card(hold_reason="NCR-0042 open", time_logs=[log(ANA, T)]),
+			act("complete", good_qty=1),
+			"quality_hold",
+		),
+		(card(time_logs=[log(ANA, T)]), act("start"), "already_running"),
+		(card(is_paused=True, time_logs=[log(ANA, T, T)]), act("start"), "job_paused"),
+		(card(is_paused=True, time_logs=[log(ANA, T, T)]), act("complete", good_qty=1), "job_paused"),
+		(card(), act("pause"), "not_running"),
+		(card(is_paused=True, time_logs=[log(ANA, T, T)]), act("pause"), "not_running"),
+		(card(time_logs=[log(ANA, T)]), act("resume"), "not_paused"),
+		(card(), act("complete", good_qty=1), "not_started"),
+		(card(time_logs=[log(BEN, T)]), act("complete", good_qty=1), "not_started"),
+		(card(time_logs=[log(ANA, T, T + timedelta(hours=1))]), act("complete", good_qty=1), "not_started"),
+		(card(time_logs=[log(ANA, T)]), act("complete", good_qty=101), "over_completion"),
+		(card(time_logs=[log(ANA, T)]), act("complete", good_qty=-1), "invalid_quantity"),
+		(card(time_logs=[log(ANA, T)]), act("complete", scrap_qty="a few"), "invalid_quantity"),
+		(card(time_logs=[log(ANA, T)]), act("complete", rework_qty=float("nan")), "invalid_quantity"),
+		(card(time_logs=[log(ANA, T)]), act("complete", good_qty=True), "invalid_quantity"),
+		(card(), act("downtime"), "missing_reason"),
+		(card(), act("downtime", reason="   "), "missing_reason"),
+		(
+			card(time_logs=[log(ANA, T + timedelta(hours=1))]),
+			act("complete", good_qty=1),
+			"time_before_start",
+		),
+	],
+)
+def test_errors(snapshot, action, code):
+	with pytest.raises(ActionError) as exc:
+		plan_action(snapshot, action, T)
+	assert exc.value.code == code
+	assert str(exc.value) and "{" not in str(exc.value)
+	assert isinstance(exc.value, ValueError)
+
+
+def test_every_error_code_is_tested():
+	codes = {case[2] for case in test_errors.pytestmark[0].args[1]}
+	assert codes == set(ERRORS)
+
+
+def test_quality_hold_message_carries_the_reason():
+	with pytest.raises(ActionError) as exc:
+		plan_action(card(hold_reason="NCR-0042: burrs on edge"), act("start"), T)
+	assert str(exc.value) == "The job is on quality hold: NCR-0042: burrs on edge"
+	assert exc.value.values == {"reason": "NCR-0042: burrs on edge"}
+
+
+def test_terminal_without_workstation_is_not_checked():
+	plan = plan_action(card(), {"action": "start", "employee": ANA}, T)
+	assert plan.open_logs
+
+
+def test_action_names_are_case_insensitive():
+	assert plan_action(card(), act("Start"), T).action == "start"
