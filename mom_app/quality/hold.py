@@ -243,14 +243,14 @@ def notify(hold):
 	]
 	if users:
 		make_notification_logs(
-			{
-				"subject": _("Quality hold {0}: {1}").format(hold.name, hold.reason[:100]),
-				"type": "Alert",
-				"document_type": "Quality Hold",
-				"document_name": hold.name,
-				"email_content": hold.reason,
-				"from_user": frappe.session.user,
-			},
+			frappe._dict(
+				subject=_("Quality hold {0}: {1}").format(hold.name, hold.reason[:100]),
+				type="Alert",
+				document_type="Quality Hold",
+				document_name=hold.name,
+				email_content=hold.reason,
+				from_user=frappe.session.user,
+			),
 			users,
 		)
 	frappe.publish_realtime(
@@ -322,7 +322,11 @@ def release(hold, disposition: str, remarks: str | None = None):
 			_("Choose a disposition: {0}.").format(", ".join(_(d) for d in DISPOSITIONS)), DispositionError
 		)
 	documents = []
+	releaser = frappe.session.user
 	frappe.flags.mom_releasing_hold = hold.name
+	# The documents a disposition makes are the system's, authorised by the release (QA may release a hold
+	# without the right to write stock entries): they are made as Administrator and say who released.
+	frappe.set_user("Administrator")
 	try:
 		if disposition == "Scrap":
 			documents += scrap_entries(hold)
@@ -330,7 +334,12 @@ def release(hold, disposition: str, remarks: str | None = None):
 			documents += rework_orders(hold)
 		elif disposition == "Return to Supplier":
 			documents += supplier_returns(hold)
+		for doctype, name, _purpose in documents:
+			frappe.get_doc(doctype, name).add_comment(
+				"Info", _("Made by the release of quality hold {0} by {1}.").format(hold.name, releaser)
+			)
 	finally:
+		frappe.set_user(releaser)
 		frappe.flags.mom_releasing_hold = None
 
 	for row in hold.batches:
@@ -420,6 +429,16 @@ def rework_orders(hold) -> list[tuple[str, str, str]]:
 	by_item: dict[str, float] = {}
 	for row in held_stock(hold):
 		by_item[row.item_code] = by_item.get(row.item_code, 0.0) + row.qty
+	if not by_item:
+		# nothing held in stock (an in-process hold): what the paused job cards already made is reworked
+		for row in hold.job_cards:
+			card = frappe.db.get_value(
+				"Job Card", row.job_card, ["production_item", "total_completed_qty"], as_dict=True
+			)
+			if card and flt(card.total_completed_qty) > 0:
+				by_item[card.production_item] = by_item.get(card.production_item, 0.0) + flt(card.total_completed_qty)
+		if not by_item:
+			return []  # nothing made yet: the job is corrected in place when it resumes
 	for item_code, qty in by_item.items():
 		bom = frappe.db.get_value("BOM", {"item": item_code, "is_default": 1, "docstatus": 1, "is_active": 1})
 		if not bom:

@@ -226,6 +226,9 @@ def recompute(name: str, raise_holds: bool = True) -> dict:
 		if hold:
 			outcome["hold"] = hold
 			updates["last_violation_key"] = hold["key"]
+	# Frappe's Float columns hold no NULL: an index the data does not define is stored as 0 (the chart page
+	# and the report compute it live and show "—")
+	updates = {key: (0 if value is None else value) for key, value in updates.items()}
 	frappe.db.set_value("Quality Characteristic", name, updates, update_modified=False)
 	return outcome
 

@@ -2,7 +2,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import flt, get_datetime, get_link_to_form, now_datetime
+from frappe.utils import cint, flt, get_datetime, get_link_to_form, now_datetime
 
 from mom_app.engine.inspection_plans import ipqc_due
 from mom_app.quality import plans
@@ -86,24 +86,31 @@ def create_ipqc_inspections(doc) -> list[str]:
 	started = job_started_ts(doc)
 	if started is None:
 		return []  # nothing is made before the job starts: the first-article check comes with the start
-	done = ipqc_done(doc.name)
+	frequency = {}
+	for row in frequencies:
+		if row.kind == "First Article":
+			frequency["first_article"] = True
+		elif row.kind == "Last Piece":
+			frequency["last_piece"] = True
+		elif row.kind == "Every N Pieces":
+			frequency["every_n_pieces"] = cint(row.every_n_pieces)
+		elif row.kind == "Every T Minutes":
+			frequency["every_t_minutes"] = cint(row.every_minutes)
 	made = []
-	for freq in frequencies:
-		for check in ipqc_due(dict(freq), done, produced, now_datetime().timestamp(), started, completing):
-			made.append(
-				plans.create_inspection(
-					plan,
-					"Job Card",
-					doc.name,
-					doc.production_item,
-					doc.for_quantity,
-					row_key=doc.name,
-					batch_no=doc.get("batch_no"),
-					work_order=doc.work_order,
-					check=check,
-				)
+	for kind in ipqc_due(frequency, ipqc_done(doc.name), produced, now_datetime().timestamp(), started, completing):
+		made.append(
+			plans.create_inspection(
+				plan,
+				"Job Card",
+				doc.name,
+				doc.production_item,
+				doc.for_quantity,
+				row_key=doc.name,
+				batch_no=doc.get("batch_no"),
+				work_order=doc.work_order,
+				check=f"{kind}@{produced:g}",
 			)
-			done.append({"kind": check.partition("@")[0], "at_qty": produced, "at_ts": now_datetime().timestamp()})
+		)
 	return made
 
 
