@@ -247,6 +247,10 @@ def hold_for_new_violation(char, series: Series, outcome: dict):
 	if last_key not in series.keys and newest < len(series.keys) - 1:
 		return None  # old violations when the rule was switched on: only the latest point counts
 	rules = sorted({rule for i, rule in hits if i == newest})
+	open_hold = frappe.db.get_value("Quality Hold", {"quality_characteristic": char.name, "status": "Open"})
+	if open_hold:
+		# the process is already stopped for this characteristic: one open hold at a time
+		return {"name": open_hold, "key": series.keys[newest], "rules": rules, "existing": True}
 	from mom_app.engine.spc import RULES
 	from mom_app.quality.hold import raise_hold
 

@@ -9,8 +9,8 @@
 	};
 	frappe.pages["spc-chart"].on_page_show = function (wrapper) {
 		const name = frappe.get_route()[1];
-		if (name && wrapper.spc) {
-			wrapper.spc.field.set_value(name);
+		if (name && wrapper.spc && wrapper.spc.shown !== name) {
+			wrapper.spc.load(name);
 		}
 	};
 
@@ -38,16 +38,21 @@
 				label: __("Quality Characteristic"),
 				fieldtype: "Link",
 				options: "Quality Characteristic",
-				change: () => this.load(),
+				change: () => {
+					const value = this.field.get_value();
+					if (value && value !== this.shown) this.load(value);
+				},
 			});
-			page.set_primary_action(__("Refresh"), () => this.load(), "refresh");
+			page.set_primary_action(__("Refresh"), () => this.load(this.shown), "refresh");
 			this.$body = $(`<div class="mom-spc"></div>`).appendTo(page.main);
 			this.$body.html(`<div class="mom-spc-empty">${__("Choose a quality characteristic.")}</div>`);
 		}
 
-		load() {
-			const name = this.field.get_value();
+		load(name) {
+			name = name || this.field.get_value();
 			if (!name) return;
+			this.shown = name;
+			if (this.field.get_value() !== name) this.field.set_value(name);
 			if (frappe.get_route()[1] !== name) frappe.set_route("spc-chart", name);
 			frappe
 				.call({ method: "mom_app.quality.api.spc_chart", args: { characteristic: name }, freeze: true })
@@ -131,6 +136,8 @@
 				lo -= 1;
 			}
 			const span = hi - lo;
+			const digits = Math.min(6, Math.max(0, Math.ceil(-Math.log10(span)) + 2));
+			const fmt = (v) => (v === null || v === undefined || !isFinite(v) ? "—" : Number(v).toFixed(digits));
 			lo -= span * 0.08;
 			hi += span * 0.08;
 			const x = (i) => pad.l + (n <= 1 ? 0 : (i * (W - pad.l - pad.r)) / (n - 1));
@@ -170,7 +177,7 @@
 				svg.push(`<path d="${line_path(fn)}" stroke="${colour}" stroke-width="1.5" fill="none" ${dash ? `stroke-dasharray="${dash}"` : ""}/>`);
 				const v = fn(n - 1);
 				svg.push(`<text x="${W - pad.r + 4}" y="${y(v) + 4}" style="fill:${colour}">${label}</text>`);
-				svg.push(`<text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end">${format(v)}</text>`);
+				svg.push(`<text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end">${fmt(v)}</text>`);
 			};
 			hline((i) => at(limits.ucl, i), "#e03131", "6,4", "UCL");
 			hline((i) => at(limits.lcl, i), "#e03131", "6,4", "LCL");
@@ -179,7 +186,7 @@
 			svg.push(`<path d="${line_path((i) => points[i])}" stroke="#1c7ed6" stroke-width="1.5" fill="none"/>`);
 			for (let i = 0; i < n; i++) {
 				const bad = marks[i];
-				const tip = `${labels[i] || i + 1}: ${format(points[i])}${bad ? " — " + bad.join(", ") : ""}`;
+				const tip = `${labels[i] || i + 1}: ${fmt(points[i])}${bad ? " — " + bad.join(", ") : ""}`;
 				svg.push(
 					`<circle class="${bad ? "mom-spc-violation" : "mom-spc-point"}" cx="${x(i)}" cy="${y(points[i])}" r="${bad ? 5 : 3}" fill="${bad ? "#e03131" : "#1c7ed6"}"><title>${frappe.utils.escape_html(tip)}</title></circle>`
 				);
