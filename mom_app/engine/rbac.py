@@ -107,7 +107,6 @@ MATRIX: dict[str, dict[str, str]] = {
 	"Quality Inspection Template": {INSPECTOR: "rwc", SUPERVISOR: "r", MANAGER: "rwcd"},
 	"Quality Inspection Parameter": {INSPECTOR: "rwc", MANAGER: "rwcd"},
 	"Non Conformance": {INSPECTOR: "rwc", SUPERVISOR: "r", MANAGER: "rwcd"},
-	"Quality Procedure": {INSPECTOR: "r", SUPERVISOR: "r", MANAGER: "rwc"},
 	# quality (mom_app's own). Inspection plans and characteristics are the quality engineers' data; switching
 	# states are kept by the system (a manager may approve reduced inspection or resume after discontinuation);
 	# holds are raised by the system or an inspector, read by everyone whose work they stop, released by QA.
