@@ -180,7 +180,8 @@ def evaluate(char, series: Series | None = None) -> dict:
 				flat,
 				lsl=lsl,
 				usl=usl,
-				target=flt(char.target) if char.target not in (None, "") and (lsl is not None and usl is not None) else None,
+				# Float fields store 0 when left empty: a target of exactly 0 counts as none
+				target=flt(char.target) if char.target and lsl is not None and usl is not None else None,
 				sigma_within=float(result.sigma_within) if np.ndim(result.sigma_within) == 0 else None,
 			)
 		except spc.SPCError as e:
