@@ -176,3 +176,11 @@ def test_engine_and_app_versions_importable_without_frappe():
 	import mom_app
 
 	assert re.fullmatch(r"\d+\.\d+\.\d+", mom_app.__version__)
+
+
+def test_spc_rule_descriptions_are_marked_for_translation():
+	"""The SPC page shows the engine's rule descriptions through _(): each must be in the POT."""
+	from mom_app.engine.spc import RULES
+	from mom_app.quality.strings import RULE_DESCRIPTIONS
+
+	assert set(RULES.values()) <= set(RULE_DESCRIPTIONS)
