@@ -32,7 +32,7 @@ doc_events = {
 	"Downtime Entry": {
 		"validate": [
 			# shop floor (issue 6): the reason from the tree sets the stop reason (before it is required)
-			"mom_app.production.overrides.downtime_reason.validate",
+			"mom_app.production.overrides.downtime_entry.apply_reason",
 			"mom_app.production.overrides.downtime_entry.validate",
 		],
 	},
@@ -104,7 +104,7 @@ scheduler_events = {
 
 # shop floor (issue 6): QR codes in print formats (the Work Order traveler)
 jinja = {
-	"methods": ["mom_app.production.traveler.qr_svg"],
+	"methods": ["mom_app.production.traveler.qr_svg", "mom_app.production.traveler.job_cards"],
 }
 
 # Tests

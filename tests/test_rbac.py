@@ -35,6 +35,10 @@ def test_six_roles():
 		"Storekeeper",
 		"Production Supervisor",
 		"MOM Manager",
+		# shop floor (issue 6): the approvers of the Work Order workflow
+		"R&D Engineer",
+		"Process Engineer",
+		"Workshop Director",
 	)
 
 

@@ -243,7 +243,9 @@ SHOP_FLOOR_FIELDS = {
 			"in_standard_filter": 1,
 			"in_list_view": 1,
 			"search_index": 1,
-			"description": N_("Trial, mass production or rework: decides the approval path and the fields required."),
+			"description": N_(
+				"Trial, mass production or rework: decides the approval path and the fields required."
+			),
 		},
 		{
 			"fieldname": "mom_workflow_state",
@@ -334,7 +336,9 @@ SHOP_FLOOR_FIELDS = {
 			"fieldtype": "Table",
 			"options": "Workstation Shift",
 			"insert_after": "holiday_list",
-			"description": N_("The shifts this workstation works (for OEE). Without them, its working hours are used."),
+			"description": N_(
+				"The shifts this workstation works (for OEE). Without them, its working hours are used."
+			),
 		},
 	],
 }

@@ -133,10 +133,52 @@ class TestInstall(FrappeTestCase):
 				"mom_app.iot.writer.drain",
 				"mom_app.iot.storage.purge_old_readings",
 				"mom_app.quality.spc.recompute_iot_characteristics",
+				"mom_app.production.oee.recompute_recent",  # shop floor (issue 6)
 			}
 			<= expected
 		)
 		self.assertEqual(jobs, expected)
+
+
+# --- shop floor (issue 6) ---
+class TestShopFloorInstall(FrappeTestCase):
+	def test_workflow_types_reasons_and_desk(self):
+		from mom_app.production.shop_floor_setup import DOWNTIME_REASONS, ORDER_TYPES, workflow_data
+
+		data = workflow_data()
+		workflow = frappe.get_doc("Workflow", data["workflow_name"])
+		self.assertTrue(workflow.is_active)
+		self.assertEqual(workflow.document_type, "Work Order")
+		self.assertEqual(workflow.workflow_state_field, "mom_workflow_state")
+		self.assertEqual(len(workflow.transitions), len(data["transitions"]))
+		for state in data["states"]:
+			self.assertTrue(frappe.db.exists("Workflow State", state["state"]), state["state"])
+		self.assertTrue(frappe.db.exists("Workflow Action Master", "Release"))
+		self.assertEqual(frappe.get_meta("Work Order").get_workflow(), data["workflow_name"])
+		for name in ORDER_TYPES:
+			self.assertTrue(frappe.db.exists("Production Order Type", name), name)
+		self.assertGreaterEqual(frappe.db.count("Downtime Reason"), len(DOWNTIME_REASONS) + 1)
+		self.assertEqual(frappe.db.get_value("Downtime Reason", "Cleaning", "kind"), "Planned")
+		for role in ("R&D Engineer", "Process Engineer", "Workshop Director"):
+			self.assertTrue(frappe.db.get_value("Role", role, "desk_access"), role)
+		self.assertTrue(frappe.db.exists("Page", "shop-floor-board"))
+		self.assertTrue(frappe.db.exists("Report", "OEE Analysis"))
+		self.assertTrue(frappe.db.exists("Print Format", "Work Order Traveler"))
+		for card in ("OEE Today", "OEE Last 7 Days"):
+			self.assertTrue(frappe.db.exists("Number Card", card), card)
+		self.assertTrue(frappe.db.exists("Dashboard Chart", "OEE by Day"))
+
+	def test_patch_is_idempotent(self):
+		from mom_app.patches.v0_1.shop_floor_005 import execute
+
+		doctypes = ("Workflow", "Workflow State", "Production Order Type", "Downtime Reason")
+		counts = [frappe.db.count(dt) for dt in doctypes]
+		execute()
+		execute()
+		self.assertEqual([frappe.db.count(dt) for dt in doctypes], counts)
+
+
+# --- end shop floor (issue 6) ---
 
 
 class TestTranslationsCurrent(FrappeTestCase):

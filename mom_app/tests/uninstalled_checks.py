@@ -94,6 +94,59 @@ class TestNothingLeftBehind(FrappeTestCase):
 		self.assertFalse(frappe.db.sql("select 1 from tabSingles where doctype=%s", "MOM Settings"))
 
 
+# --- shop floor (issue 6) ---
+class TestShopFloorGone(FrappeTestCase):
+	def test_workflow_states_and_actions_gone(self):
+		self.assertFalse(frappe.db.exists("Workflow", "Work Order Approval"))
+		self.assertFalse(frappe.get_all("Workflow", filters={"document_type": "Work Order"}))
+		self.assertIsNone(frappe.get_meta("Work Order").get_workflow())
+		for state in (
+			"Draft",
+			"R&D Approved",
+			"Process Approved",
+			"Production Approved",
+			"Director Approved",
+			"QA Approved",
+		):
+			self.assertFalse(frappe.db.exists("Workflow State", state), state)
+		self.assertTrue(frappe.db.exists("Workflow State", "Approved"))  # Frappe's own
+		self.assertFalse(frappe.db.exists("Workflow Action Master", "Release"))
+		self.assertTrue(frappe.db.exists("Workflow Action Master", "Approve"))  # Frappe's own
+		self.assertFalse(frappe.get_all("Workflow Action", filters={"reference_doctype": "Work Order"}))
+
+	def test_doctypes_fields_and_desk_gone(self):
+		for doctype in (
+			"Terminal Action",
+			"Production Order Type",
+			"Production Order Type Field",
+			"Downtime Reason",
+			"Shift Pattern",
+			"Shift Pattern Break",
+			"Shift Pattern Downtime",
+			"Workstation Shift",
+			"OEE Record",
+		):
+			self.assertFalse(frappe.db.exists("DocType", doctype), doctype)
+			self.assertFalse(frappe.db.table_exists(doctype), doctype)
+		for doctype, field in (
+			("Work Order", "mom_order_type"),
+			("Work Order", "mom_workflow_state"),
+			("Job Card", "mom_scrap_qty"),
+			("Downtime Entry", "mom_downtime_reason"),
+			("Workstation", "mom_shifts"),
+			("Workstation", "mom_terminal_user"),
+		):
+			self.assertIsNone(frappe.get_meta(doctype).get_field(field), (doctype, field))
+		self.assertFalse(frappe.db.exists("Page", "shop-floor-board"))
+		self.assertFalse(frappe.db.exists("Report", "OEE Analysis"))
+		self.assertFalse(frappe.db.exists("Print Format", "Work Order Traveler"))
+		for role in ("R&D Engineer", "Process Engineer", "Workshop Director"):
+			self.assertFalse(frappe.db.exists("Role", role), role)
+
+
+# --- end shop floor (issue 6) ---
+
+
 class TestERPNextStillWorks(FrappeTestCase):
 	"""ERPNext's own Work Order flow: BOM -> Work Order -> transfer -> manufacture, all submitted."""
 

@@ -69,3 +69,27 @@ def require(doc, fieldnames):
 			frappe.MandatoryError,
 			title=_("Missing Values"),
 		)
+
+
+# --- shop floor (issue 6) ---
+def apply_reason(doc, method=None):
+	"""The reason from the Downtime Reason tree sets ERPNext's stop reason (runs before validate(), which
+	requires a stop reason: choosing a tree reason on an automatic entry therefore classifies it)."""
+	reason = doc.get("mom_downtime_reason")
+	if not reason:
+		return
+	row = frappe.db.get_value("Downtime Reason", reason, ["is_group", "stop_reason"], as_dict=True)
+	if not row:
+		return  # the link check reports it
+	if row.is_group:
+		frappe.throw(
+			_("{0} is a group of downtime reasons; choose one of its reasons.").format(
+				frappe.bold(_(reason))
+			),
+			title=_("Downtime Reason"),
+		)
+	if not doc.stop_reason or (doc.get_doc_before_save() and doc.has_value_changed("mom_downtime_reason")):
+		doc.stop_reason = row.stop_reason or "Other"
+
+
+# --- end shop floor (issue 6) ---

@@ -9,7 +9,7 @@ frappe.ui.form.on("Quality Hold", {
 				"red"
 			);
 			if (!frm.is_new() && frappe.user.has_role(["Quality Inspector", "MOM Manager", "System Manager"])) {
-				frm.add_custom_button(__("Release"), () => release(frm)).addClass("btn-primary");
+				frm.add_custom_button(__("Release Hold"), () => release(frm)).addClass("btn-primary");
 			}
 		}
 	},
@@ -36,7 +36,7 @@ function release(frm) {
 			},
 			{ fieldname: "remarks", fieldtype: "Small Text", label: __("Remarks") },
 		],
-		primary_action_label: __("Release"),
+		primary_action_label: __("Release Hold"),
 		primary_action(values) {
 			frm.call("release", values).then(() => {
 				dialog.hide();

@@ -1,0 +1,383 @@
+#!/usr/bin/env python3
+"""The operator terminal API under load: 20 simulated operators against a served site, over HTTP.
+
+Each operator signs in (POST /api/method/login), scans its badge (sign_in) and then, for --cycles rounds,
+scans its job card (scan_job_card), starts it and completes one good piece (act start / act complete), with
+a client-made id per action. Two operators share each job card, so the row lock is contended. Every
+--retry-every-th action is sent twice with the same id (a retry): it must come back "replayed" and change
+nothing. At the end the job cards are checked: total_completed_qty must equal the completions accepted,
+and the number of Terminal Actions the number of distinct ids. Prints progress, then one JSON line:
+
+  {"benchmark": "terminal", "operators": 20, "requests": ..., "errors": 0, "latency_p50_ms": ...,
+   "latency_p95_ms": ..., "latency_p99_ms": ..., "requests_per_s": ..., "double_counted": 0, ...}
+
+Target: p95 < 150 ms and zero errors. Run it with the bench's Python from the sites folder:
+
+    cd ~/frappe-bench/sites && ../env/bin/python ../apps/mom_app/benchmarks/bench_terminal.py --site <site>
+
+Without --url it starts its own gunicorn (--workers, default 3) on a free 127.0.0.1 port and stops it at the
+end; with --url (e.g. http://127.0.0.1:8000, a `bench start` / `bench serve` or production server) it uses
+that server (sending Host: <site>). It creates a workstation BENCH-TERMINAL-WS (capacity 50), an operation and
+a BOM for it, --operators users with the role MOM Operator and employees with badges BENCH-OP-nn, and one work
+order per two operators; the job cards of earlier runs are cancelled first.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+API = "/api/method/mom_app.production.api.terminal."
+WORKSTATION = "BENCH-TERMINAL-WS"
+OPERATION = "BENCH-TERMINAL-OP"
+ITEM, RAW = "BENCH-TERMINAL-FG", "BENCH-TERMINAL-RAW"
+PASSWORD = "Bench-Terminal-2026!"
+
+
+def percentile(values, p):
+	ordered = sorted(values)
+	return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else None
+
+
+def setup(operators: int) -> list[dict]:
+	"""Users, employees, one job card per two operators; returns [{user, badge, job_card}]."""
+	import frappe
+	from frappe.utils import add_to_date, now_datetime
+	from frappe.utils.password import update_password
+
+	if not frappe.db.exists("Workstation", WORKSTATION):
+		frappe.get_doc(
+			{"doctype": "Workstation", "workstation_name": WORKSTATION, "production_capacity": 50}
+		).insert(ignore_permissions=True)
+	frappe.db.set_value("Workstation", WORKSTATION, "production_capacity", 50)
+	if not frappe.db.exists("Operation", OPERATION):
+		frappe.get_doc({"doctype": "Operation", "name": OPERATION, "workstation": WORKSTATION}).insert(
+			ignore_permissions=True
+		)
+	for code in (ITEM, RAW):
+		if not frappe.db.exists("Item", code):
+			frappe.get_doc(
+				{"doctype": "Item", "item_code": code, "item_group": "All Item Groups", "stock_uom": "Nos"}
+			).insert(ignore_permissions=True)
+	company = (
+		frappe.db.get_single_value("Global Defaults", "default_company")
+		or frappe.get_all("Company", pluck="name", limit=1)[0]
+	)
+	abbr = frappe.get_cached_value("Company", company, "abbr")
+	bom = frappe.db.get_value("BOM", {"item": ITEM, "docstatus": 1, "is_active": 1})
+	if not bom:
+		doc = frappe.get_doc(
+			{
+				"doctype": "BOM",
+				"item": ITEM,
+				"company": company,
+				"quantity": 1,
+				"is_default": 0,
+				"with_operations": 1,
+				"rm_cost_as_per": "Valuation Rate",
+				"currency": frappe.get_cached_value("Company", company, "default_currency"),
+				"operations": [{"operation": OPERATION, "workstation": WORKSTATION, "time_in_mins": 0.05}],
+				"items": [{"item_code": RAW, "qty": 1, "rate": 1}],
+			}
+		).insert(ignore_permissions=True)
+		doc.submit()
+		bom = doc.name
+	frappe.db.sql(
+		"update `tabJob Card` set docstatus = 2, status = 'Cancelled' where docstatus = 0 and workstation = %s",
+		WORKSTATION,
+	)
+	cards = []
+	for _ in range((operators + 1) // 2):
+		wo = frappe.get_doc(
+			{
+				"doctype": "Work Order",
+				"production_item": ITEM,
+				"bom_no": bom,
+				"company": company,
+				"qty": 2000,
+				"skip_transfer": 1,
+				"source_warehouse": f"Stores - {abbr}",
+				"wip_warehouse": f"Work In Progress - {abbr}",
+				"fg_warehouse": f"Finished Goods - {abbr}",
+				"planned_start_date": add_to_date(now_datetime(), days=-1),
+			}
+		)
+		wo.get_items_and_operations_from_bom()
+		wo.insert(ignore_permissions=True)
+		wo.submit()
+		cards.append(frappe.db.get_value("Job Card", {"work_order": wo.name}))
+	people = []
+	for i in range(operators):
+		email = f"bench-op-{i:02d}@mom-bench.example"
+		badge = f"BENCH-OP-{i:02d}"
+		if not frappe.db.exists("User", email):
+			user = frappe.get_doc(
+				{"doctype": "User", "email": email, "first_name": f"Bench {i:02d}", "send_welcome_email": 0}
+			)
+			user.flags.no_welcome_mail = True
+			user.insert(ignore_permissions=True)
+			user.add_roles("MOM Operator")
+		update_password(email, PASSWORD)
+		if not frappe.db.exists("Employee", {"mom_badge_barcode": badge}):
+			frappe.get_doc(
+				{
+					"doctype": "Employee",
+					"first_name": f"Bench Operator {i:02d}",
+					"company": company,
+					"gender": "Male",
+					"date_of_birth": "1990-01-01",
+					"date_of_joining": "2020-01-01",
+					"user_id": email,
+					"create_user_permission": 0,
+					"mom_badge_barcode": badge,
+				}
+			).insert(ignore_permissions=True)
+		people.append({"user": email, "badge": badge, "job_card": cards[i // 2]})
+	frappe.db.commit()
+	return people
+
+
+class Client:
+	def __init__(self, url: str, site: str):
+		parts = urlsplit(url)
+		self.conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=60)
+		self.host = site
+		self.cookies = {}
+		self.csrf = None
+
+	def post(self, path: str, body: dict, form: bool = False):
+		headers = {"Host": self.host, "Accept": "application/json"}
+		if form:
+			from urllib.parse import urlencode
+
+			payload = urlencode(body)
+			headers["Content-Type"] = "application/x-www-form-urlencoded"
+		else:
+			payload = json.dumps(body)
+			headers["Content-Type"] = "application/json"
+		if self.cookies:
+			headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+		started = time.perf_counter()
+		self.conn.request("POST", path, payload, headers)
+		response = self.conn.getresponse()
+		data = response.read()
+		elapsed = (time.perf_counter() - started) * 1000
+		for header, value in response.getheaders():
+			if header.lower() == "set-cookie":
+				name, _, rest = value.partition("=")
+				self.cookies[name] = rest.split(";", 1)[0]
+		try:
+			parsed = json.loads(data or b"{}")
+		except ValueError:
+			parsed = {"raw": data[:200].decode(errors="replace")}
+		return response.status, parsed, elapsed
+
+
+def operator(url, site, person, cycles, retry_every, think, results, lock, barrier):
+	client = Client(url, site)
+	status, body, _ = client.post("/api/method/login", {"usr": person["user"], "pwd": PASSWORD}, form=True)
+	if status != 200:
+		with lock:
+			results["errors"].append(f"login {person['user']}: {status} {body}")
+		barrier.wait()
+		return
+
+	def call(method, args, kind):
+		# like the terminal page: a server error is retried with the same request (the same client id)
+		for attempt in range(3):
+			status, body, ms = client.post(API + method, args)
+			with lock:
+				results["latencies"].append(ms)
+				results["by_kind"].setdefault(kind, []).append(ms)
+				if status >= 500 and attempt < 2:
+					results["server_retries"] += 1
+					continue
+				if status != 200:
+					results["errors"].append(f"{method} {status} {str(body)[:300]}")
+			if think:
+				time.sleep(think * (0.5 + random.random()))
+			return status, body.get("message")
+
+	barrier.wait()
+	call("sign_in", {"badge": person["badge"]}, "sign_in")
+	n = 0
+	for _ in range(cycles):
+		call(
+			"scan_job_card",
+			{"badge": person["badge"], "job_card": person["job_card"], "workstation": WORKSTATION},
+			"scan",
+		)
+		for action, extra in (("start", {}), ("complete", {"good_qty": 1})):
+			n += 1
+			args = {
+				"client_id": str(uuid.uuid4()),
+				"action": action,
+				"badge": person["badge"],
+				"job_card": person["job_card"],
+				"workstation": WORKSTATION,
+				**extra,
+			}
+			status, _message = call("act", args, action)
+			if status == 200 and action == "complete":
+				with lock:
+					results["completed"][person["job_card"]] = (
+						results["completed"].get(person["job_card"], 0) + 1
+					)
+			with lock:
+				results["ids"] += 1
+			if retry_every and n % retry_every == 0:
+				status, again = call("act", args, "retry")
+				if status == 200 and not (again or {}).get("replayed"):
+					with lock:
+						results["errors"].append(f"retry of {args['client_id']} was applied again")
+				with lock:
+					results["retries"] += 1
+
+
+def main():
+	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+	parser.add_argument("--site", required=True)
+	parser.add_argument("--sites-path", default=".")
+	parser.add_argument("--operators", type=int, default=20)
+	parser.add_argument("--cycles", type=int, default=8, help="start + complete rounds per operator")
+	parser.add_argument("--retry-every", type=int, default=5, help="send every n-th action twice (0: never)")
+	parser.add_argument(
+		"--think", type=float, default=1.0, help="mean seconds an operator takes between two taps (0: none)"
+	)
+	parser.add_argument("--url", default=None, help="a running web server (default: start gunicorn)")
+	parser.add_argument("--workers", type=int, default=3, help="gunicorn workers when started here")
+	args = parser.parse_args()
+	signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+	import frappe
+
+	from mom_app.iot.sim.servers import free_port
+	from mom_app.iot.testing import wait_for_port
+
+	def say(text):
+		print(f"  {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
+
+	sites_path = os.path.abspath(args.sites_path)
+	frappe.init(site=args.site, sites_path=sites_path)
+	frappe.connect()
+	gunicorn = None
+	results = {
+		"latencies": [],
+		"by_kind": {},
+		"errors": [],
+		"completed": {},
+		"ids": 0,
+		"retries": 0,
+		"server_retries": 0,
+	}
+	try:
+		say(f"preparing {args.operators} operators and their job cards")
+		people = setup(args.operators)
+		url = args.url
+		if not url:
+			port = free_port()
+			bench = Path(sites_path).parent
+			gunicorn = subprocess.Popen(
+				[
+					str(bench / "env" / "bin" / "gunicorn"),
+					"-b",
+					f"127.0.0.1:{port}",
+					"-w",
+					str(args.workers),
+					"--threads",
+					"1",
+					"-t",
+					"120",
+					"--preload",
+					"frappe.app:application",
+				],
+				cwd=sites_path,
+				stdout=subprocess.DEVNULL,
+				stderr=subprocess.DEVNULL,
+			)
+			if not wait_for_port(port, 60):
+				raise SystemExit("gunicorn did not start")
+			url = f"http://127.0.0.1:{port}"
+		say(f"{len(people)} operators x {args.cycles} cycles -> {url}")
+		lock = threading.Lock()
+		barrier = threading.Barrier(len(people) + 1)
+		threads = [
+			threading.Thread(
+				target=operator,
+				args=(url, args.site, p, args.cycles, args.retry_every, args.think, results, lock, barrier),
+				daemon=True,
+			)
+			for p in people
+		]
+		for t in threads:
+			t.start()
+		barrier.wait()
+		started = time.monotonic()
+		for t in threads:
+			t.join()
+		seconds = time.monotonic() - started
+
+		# what the database says
+		frappe.db.commit()
+		double = 0
+		for card in {p["job_card"] for p in people}:
+			total = frappe.db.get_value("Job Card", card, "total_completed_qty") or 0
+			if round(total) != results["completed"].get(card, 0):
+				double += 1
+				results["errors"].append(
+					f"{card}: total_completed_qty {total} != {results['completed'].get(card, 0)} accepted"
+				)
+		stored = frappe.db.count(
+			"Terminal Action", {"job_card": ("in", list({p["job_card"] for p in people}))}
+		)
+		lat = results["latencies"]
+		figures = {
+			"benchmark": "terminal",
+			"operators": len(people),
+			"cycles": args.cycles,
+			"server": "gunicorn" if gunicorn else url,
+			"workers": args.workers if gunicorn else None,
+			"seconds": round(seconds, 2),
+			"requests": len(lat),
+			"requests_per_s": round(len(lat) / seconds, 1) if seconds else None,
+			"errors": len(results["errors"]),
+			"latency_p50_ms": round(percentile(lat, 50), 1) if lat else None,
+			"latency_p95_ms": round(percentile(lat, 95), 1) if lat else None,
+			"latency_p99_ms": round(percentile(lat, 99), 1) if lat else None,
+			"latency_max_ms": round(max(lat), 1) if lat else None,
+			"p95_by_kind_ms": {k: round(percentile(v, 95), 1) for k, v in sorted(results["by_kind"].items())},
+			"actions": results["ids"],
+			"think_s": args.think,
+			"retries": results["retries"],
+			"server_errors_retried": results["server_retries"],
+			"terminal_actions_stored": stored,
+			"double_counted": double,
+			"target_p95_ms": 150,
+			"target_met": bool(lat) and percentile(lat, 95) < 150 and not results["errors"],
+		}
+		for error in results["errors"][:10]:
+			say(f"error: {error}")
+		print(json.dumps(figures))
+	finally:
+		if gunicorn:
+			gunicorn.terminate()
+			try:
+				gunicorn.wait(10)
+			except subprocess.TimeoutExpired:
+				gunicorn.kill()
+		frappe.destroy()
+
+
+if __name__ == "__main__":
+	main()

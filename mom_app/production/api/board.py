@@ -1,0 +1,228 @@
+"""Data of the shop-floor board (desk page shop-floor-board) and the MOM workspace's OEE number card.
+
+Ratios of several OEE Records are never averaged: they are computed again from the summed times (OEE x PBT is
+the fully productive time of a record, so sum(OEE x PBT) / sum(PBT) is the OEE of the sum)."""
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, flt, getdate, now_datetime, today
+
+LOSSES = (
+	"loss_breakdowns",
+	"loss_setup",
+	"loss_small_stops",
+	"loss_reduced_speed",
+	"loss_startup_rejects",
+	"loss_production_rejects",
+)
+LOSS_LABELS = {
+	"loss_breakdowns": "Breakdowns",
+	"loss_setup": "Setup and Adjustment",
+	"loss_small_stops": "Small Stops",
+	"loss_reduced_speed": "Reduced Speed",
+	"loss_startup_rejects": "Start-up Rejects",
+	"loss_production_rejects": "Production Rejects",
+}
+
+
+def check_read():
+	if not frappe.has_permission("Workstation", "read") or not frappe.has_permission("OEE Record", "read"):
+		raise frappe.PermissionError(_("You may not read workstations and their OEE."))
+
+
+def rollup(records: list[dict]) -> dict:
+	"""OEE, availability, performance and quality of several OEE Records (percent), from their times."""
+	pbt = sum(flt(r.pbt) for r in records)
+	apt = sum(flt(r.apt) for r in records)
+	produced = sum(flt(r.produced) for r in records)
+	good = sum(flt(r.good) for r in records)
+	ideal = sum(flt(r.ideal_cycle_time) * flt(r.produced) / 60.0 for r in records)  # minutes
+	fully_productive = sum(flt(r.oee) / 100.0 * flt(r.pbt) for r in records)
+	calendar = sum(flt(r.calendar_time) for r in records)
+
+	def pct(a, b):
+		return round(a / b * 100, 1) if b else None
+
+	return {
+		"oee": pct(fully_productive, pbt),
+		"availability": pct(apt, pbt),
+		"performance": pct(ideal, apt),
+		"quality": pct(good, produced),
+		"teep": pct(fully_productive, calendar),
+		"produced": produced,
+		"good": good,
+		"pbt": pbt,
+	}
+
+
+RECORD_FIELDS = [
+	"name",
+	"workstation",
+	"shift",
+	"day",
+	"oee",
+	"availability",
+	"performance",
+	"quality",
+	"teep",
+	"pbt",
+	"apt",
+	"calendar_time",
+	"produced",
+	"good",
+	"scrap",
+	"rework",
+	"ideal_cycle_time",
+	*LOSSES,
+]
+
+
+@frappe.whitelist()
+def get_board() -> list[dict]:
+	"""One tile per workstation: status, latest machine state, current job and today's OEE."""
+	check_read()
+	# today's OEE, or the last day that has OEE Records (a plant at rest, a demo week)
+	day = frappe.db.sql("select max(day) from `tabOEE Record` where day <= %s", today())[0][0] or today()
+	workstations = frappe.get_all(
+		"Workstation", fields=["name", "status", "plant_floor", "workstation_type"], order_by="name"
+	)
+	records = frappe.get_all("OEE Record", filters={"day": day}, fields=RECORD_FIELDS)
+	by_ws: dict[str, list] = {}
+	for r in records:
+		by_ws.setdefault(r.workstation, []).append(r)
+	states = {
+		r.workstation: r
+		for r in frappe.db.sql(
+			"""select l.workstation, l.state, l.start from `tabMachine State Log` l
+			join (select workstation, max(start) as start from `tabMachine State Log` group by workstation) m
+				on m.workstation = l.workstation and m.start = l.start""",
+			as_dict=True,
+		)
+	}
+	jobs = {}
+	for j in frappe.get_all(
+		"Job Card",
+		filters={"docstatus": 0, "status": ("in", ["Work In Progress", "On Hold"])},
+		fields=[
+			"name",
+			"workstation",
+			"operation",
+			"item_name",
+			"for_quantity",
+			"total_completed_qty",
+			"status",
+		],
+		order_by="modified desc",
+	):
+		jobs.setdefault(j.workstation, j)
+	return [
+		{
+			"name": ws.name,
+			"status": ws.status,
+			"status_label": _(ws.status) if ws.status else "",
+			"plant_floor": ws.plant_floor,
+			"state": states.get(ws.name, {}).get("state"),
+			"state_label": _(states.get(ws.name, {}).get("state") or ""),
+			"state_since": states.get(ws.name, {}).get("start"),
+			"job": jobs.get(ws.name),
+			"oee": rollup(by_ws.get(ws.name, [])),
+			"oee_day": str(day),
+		}
+		for ws in workstations
+	]
+
+
+@frappe.whitelist()
+def get_workstation_detail(workstation: str, day: str | None = None, days: int = 7) -> dict:
+	"""The state timeline of a day and the loss Pareto of the last `days` days of one workstation."""
+	check_read()
+	if not frappe.db.exists("Workstation", workstation):
+		frappe.throw(_("Unknown workstation: {0}").format(workstation))
+	day = getdate(day or today())
+	start = f"{day} 00:00:00"
+	end = f"{add_days(day, 1)} 00:00:00"
+	timeline = frappe.db.sql(
+		"""select state, start, ifnull(`end`, %(now)s) as end, micro_stop from `tabMachine State Log`
+		where workstation = %(ws)s and start < %(end)s and ifnull(`end`, %(now)s) > %(start)s order by start""",
+		{"ws": workstation, "start": start, "end": end, "now": now_datetime()},
+		as_dict=True,
+	)
+	source = "machine"
+	if not timeline:
+		source = "manual"
+		timeline = frappe.db.sql(
+			"""select 'Running' as state, tl.from_time as start, ifnull(tl.to_time, %(now)s) as end, 0 as micro_stop
+			from `tabJob Card Time Log` tl join `tabJob Card` jc on jc.name = tl.parent
+			where tl.parenttype = 'Job Card' and tl.parentfield = 'time_logs' and jc.workstation = %(ws)s
+				and jc.docstatus < 2 and tl.from_time < %(end)s and ifnull(tl.to_time, %(now)s) > %(start)s
+			union all
+			select 'Down', from_time, to_time, 0 from `tabDowntime Entry`
+			where workstation = %(ws)s and docstatus < 2 and from_time < %(end)s and to_time > %(start)s
+			order by 2""",
+			{"ws": workstation, "start": start, "end": end, "now": now_datetime()},
+			as_dict=True,
+		)
+	since = add_days(day, -(int(days) - 1))
+	records = frappe.get_all(
+		"OEE Record",
+		filters={"workstation": workstation, "day": ("between", (since, day))},
+		fields=RECORD_FIELDS,
+	)
+	losses = sorted(
+		(
+			{
+				"loss": key,
+				"label": _(LOSS_LABELS[key]),
+				"minutes": round(sum(flt(r.get(key)) for r in records), 1),
+			}
+			for key in LOSSES
+		),
+		key=lambda x: -x["minutes"],
+	)
+	reasons = frappe.db.sql(
+		"""select coalesce(mom_downtime_reason, stop_reason, %(unclassified)s) as reason, sum(downtime) as minutes,
+			count(*) as stops
+		from `tabDowntime Entry`
+		where workstation = %(ws)s and docstatus < 2 and from_time >= %(since)s and from_time < %(end)s
+		group by 1 order by 2 desc limit 10""",
+		{"ws": workstation, "since": f"{since} 00:00:00", "end": end, "unclassified": "Unclassified"},
+		as_dict=True,
+	)
+	for r in reasons:
+		r.label = _(r.reason)
+		r.minutes = round(flt(r.minutes), 1)
+	return {
+		"workstation": workstation,
+		"day": str(day),
+		"source": source,
+		"timeline": [
+			{
+				"state": t.state,
+				"label": _(t.state),
+				"start": str(t.start),
+				"end": str(t.end),
+				"micro": t.micro_stop,
+			}
+			for t in timeline
+		],
+		"losses": losses,
+		"reasons": reasons,
+		"oee": rollup(records),
+		"records": records,
+	}
+
+
+@frappe.whitelist()
+def oee_today_card(filters: str | dict | None = None) -> dict:
+	"""Number card "OEE Today": the plant's OEE of today's records (time-weighted, not averaged)."""
+	records = frappe.get_list("OEE Record", filters={"day": today()}, fields=RECORD_FIELDS)
+	return {"value": rollup(records)["oee"] or 0, "fieldtype": "Percent"}
+
+
+@frappe.whitelist()
+def oee_week_card(filters: str | dict | None = None) -> dict:
+	"""Number card "OEE Last 7 Days"."""
+	records = frappe.get_list(
+		"OEE Record", filters={"day": ("between", (add_days(today(), -6), today()))}, fields=RECORD_FIELDS
+	)
+	return {"value": rollup(records)["oee"] or 0, "fieldtype": "Percent"}

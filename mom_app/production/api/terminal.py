@@ -1,0 +1,665 @@
+"""The operator terminal's API (the page is mom_app/www/terminal): badge sign-in, job cards, actions, andon.
+
+Who may act. The session user needs the role MOM Operator. The badge scanned names the employee acting;
+the session user must be that employee's own user (Employee.user_id), or the workstation's shared terminal
+user (Workstation.mom_terminal_user, set by a supervisor) - then anyone with a badge may act at that
+workstation. Every call checks this again: nothing is remembered between calls.
+
+Actions (start, pause, resume, complete, downtime) follow the pure rules of mom_app.engine.job_actions; the
+Plan they return is applied to ERPNext's own Job Card: time logs opened and closed (completed_qty on the
+closed log, so total_completed_qty is ERPNext's own sum), scrap into process_loss_qty (through
+mom_scrap_qty, see overrides/job_card.py), rework into mom_rework_qty; a downtime report is an ERPNext
+Downtime Entry (source Manual) with its reason and job card, closed when the job is resumed or started.
+When nothing is left to make, the job card is submitted if the user may submit it.
+
+Exactly once. Every action carries a client-made id (a uuid). The first request that applies it stores its
+result in a Terminal Action named by that id, in the same transaction; a retry gets the stored result back.
+
+Concurrency. Before reading the job card, the request ends its (read-only) transaction and locks the Job
+Card row (SELECT ... FOR UPDATE). InnoDB's repeatable-read snapshot is then taken after the lock, so a
+second operator acting on the same card waits and then sees the first one's time logs and quantities.
+
+Bad input (unknown scan, wrong workstation, quality hold, over-completion, negative quantities, completing
+a job not started, ...) raises a translated TerminalError before anything is written.
+"""
+
+import json
+import random
+import time
+
+import frappe
+from frappe import _
+from frappe.utils import flt, now_datetime
+
+from mom_app.engine.badge import BadgeCodeError, normalize_badge
+from mom_app.engine.job_actions import ACTIONS, ActionError, plan_action
+
+TERMINAL_ROLE = "MOM Operator"
+ANDON_ROLES = {
+	"material": "Storekeeper",
+	"quality": "Quality Inspector",
+	"maintenance": "Maintenance Technician",
+}
+REALTIME_EVENT = "mom_terminal_update"
+ANDON_EVENT = "mom_andon"
+MAX_CLIENT_ID = 140
+DEADLOCK_RETRIES = 4
+
+
+class TerminalError(frappe.ValidationError):
+	"""A refused terminal request: the message says why; nothing was written."""
+
+
+# ------------------------------------------------------------------------------------------------ checks
+def check_role():
+	if frappe.session.user == "Guest":
+		raise frappe.PermissionError(_("Please sign in to use the operator terminal."))
+	if TERMINAL_ROLE not in frappe.get_roles():
+		raise frappe.PermissionError(
+			_("The operator terminal is for users with the role {0}.").format(_(TERMINAL_ROLE))
+		)
+
+
+def fail(message: str):
+	frappe.throw(message, TerminalError, title=_("Operator Terminal"))
+
+
+def employee_of_badge(badge: str) -> frappe._dict:
+	try:
+		code = normalize_badge(badge)
+	except BadgeCodeError:
+		fail(_("This is not a badge code: {0}").format(frappe.bold(str(badge or "")[:64])))
+	employee = frappe.db.get_value(
+		"Employee",
+		{"mom_badge_barcode": code},
+		["name", "employee_name", "user_id", "status", "company"],
+		as_dict=True,
+	)
+	if not employee:
+		fail(_("No employee has badge {0}.").format(frappe.bold(code)))
+	if employee.status != "Active":
+		fail(_("Employee {0} is not active.").format(employee.employee_name))
+	return employee
+
+
+def terminal_workstations() -> list[str]:
+	"""Workstations whose shared terminal user is the session user."""
+	return frappe.get_all(
+		"Workstation", filters={"mom_terminal_user": frappe.session.user}, pluck="name", order_by="name"
+	)
+
+
+def check_acting(employee: frappe._dict, workstation: str | None):
+	"""The session user may act as `employee` at `workstation` (see the module docstring)."""
+	if employee.user_id and employee.user_id == frappe.session.user:
+		return
+	if (
+		workstation
+		and frappe.db.get_value("Workstation", workstation, "mom_terminal_user") == frappe.session.user
+	):
+		return
+	if not workstation and terminal_workstations():
+		return
+	fail(
+		_(
+			"Badge of {0}: sign in with that employee's own user, or at a workstation whose shared terminal "
+			"user you are."
+		).format(employee.employee_name)
+	)
+
+
+def check_workstation(workstation: str | None) -> str | None:
+	if not workstation:
+		return None
+	name = frappe.db.get_value("Workstation", workstation.strip(), "name")
+	if not name:
+		fail(_("Unknown workstation: {0}").format(frappe.bold(workstation)))
+	return name
+
+
+def job_card_name(scan: str) -> str:
+	text = (scan or "").strip()
+	if not text:
+		fail(_("Scan a job card."))
+	name = frappe.db.get_value("Job Card", text, "name")
+	if not name:
+		fail(_("Unknown job card: {0}").format(frappe.bold(text[:140])))
+	return name
+
+
+def hold_reason(job_card: frappe._dict | object) -> str | None:
+	hold = job_card.get("mom_quality_hold")
+	if not hold:
+		return None
+	row = frappe.db.get_value("Quality Hold", hold, ["status", "reason"], as_dict=True)
+	if not row or row.status != "Open":
+		return None
+	return row.reason or hold
+
+
+# ------------------------------------------------------------------------------------------------ reads
+@frappe.whitelist(methods=["POST"])
+def sign_in(badge: str) -> dict:
+	"""The employee of a badge, and the workstations the session user may work at."""
+	check_role()
+	employee = employee_of_badge(badge)
+	check_acting(employee, None)
+	shared = terminal_workstations()
+	own = employee.user_id == frappe.session.user
+	workstations = frappe.get_all(
+		"Workstation",
+		filters=None if own else {"name": ("in", shared or [""])},
+		fields=["name", "workstation_name", "status", "plant_floor"],
+		order_by="name",
+	)
+	return {
+		"employee": employee.name,
+		"employee_name": employee.employee_name,
+		"workstations": workstations,
+	}
+
+
+@frappe.whitelist()
+def reasons() -> list[dict]:
+	"""The downtime reasons an operator can pick (leaves of the tree), with their category."""
+	check_role()
+	rows = frappe.get_all(
+		"Downtime Reason",
+		filters={"is_group": 0, "enabled": 1},
+		fields=["name", "parent_downtime_reason", "kind"],
+		order_by="lft",
+	)
+	return [
+		{
+			"name": r.name,
+			"label": _(r.name),
+			"category": _(r.parent_downtime_reason or ""),
+			"kind": r.kind,
+		}
+		for r in rows
+	]
+
+
+@frappe.whitelist()
+def queue(workstation: str) -> list[dict]:
+	"""The open job cards of a workstation, in planned order."""
+	check_role()
+	workstation = check_workstation(workstation)
+	if not frappe.has_permission("Job Card", "read"):
+		raise frappe.PermissionError(_("You may not read job cards."))
+	return frappe.db.sql(
+		"""select name, work_order, operation, production_item, item_name, for_quantity, total_completed_qty,
+			process_loss_qty, mom_scrap_qty, status, expected_start_date, mom_quality_hold
+		from `tabJob Card`
+		where workstation = %(ws)s and docstatus = 0 and status != 'Completed'
+		order by ifnull(expected_start_date, creation), creation
+		limit 50""",
+		{"ws": workstation},
+		as_dict=True,
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+def scan_job_card(badge: str, job_card: str, workstation: str | None = None) -> dict:
+	"""What the operator sees after scanning a job card; refuses one of another workstation."""
+	check_role()
+	employee = employee_of_badge(badge)
+	workstation = check_workstation(workstation)
+	name = job_card_name(job_card)
+	doc = frappe.get_doc("Job Card", name)
+	if not doc.has_permission("read"):
+		raise frappe.PermissionError(_("You may not read job card {0}.").format(name))
+	if workstation and doc.workstation and doc.workstation != workstation:
+		fail(_("Job card {0} is for workstation {1}, not {2}.").format(name, doc.workstation, workstation))
+	check_acting(employee, doc.workstation or workstation)
+	return job_card_view(doc, employee.name)
+
+
+def job_card_view(doc, employee: str | None = None) -> dict:
+	operation = frappe.db.get_value("Operation", doc.operation, ["description"], as_dict=True) or {}
+	work_order = (
+		frappe.db.get_value(
+			"Work Order",
+			doc.work_order,
+			["description", "qty", "mom_order_type", "produced_qty"],
+			as_dict=True,
+		)
+		if doc.work_order
+		else None
+	) or {}
+	attachments = frappe.get_all(
+		"File",
+		filters={
+			"attached_to_doctype": ("in", ["Job Card", "Work Order", "Operation", "BOM"]),
+			"attached_to_name": (
+				"in",
+				[doc.name, doc.work_order or "", doc.operation or "", doc.bom_no or ""],
+			),
+			"is_private": 0,
+		},
+		fields=["file_name", "file_url"],
+		limit=20,
+	)
+	open_logs = [log for log in doc.time_logs if not log.to_time]
+	return {
+		"name": doc.name,
+		"work_order": doc.work_order,
+		"order_type": work_order.get("mom_order_type"),
+		"operation": doc.operation,
+		"workstation": doc.workstation,
+		"production_item": doc.production_item,
+		"item_name": doc.item_name,
+		"for_quantity": flt(doc.for_quantity),
+		"total_completed_qty": flt(doc.total_completed_qty),
+		"scrap_qty": flt(doc.get("mom_scrap_qty")),
+		"rework_qty": flt(doc.get("mom_rework_qty")),
+		"remaining_qty": max(
+			flt(doc.for_quantity) - flt(doc.total_completed_qty) - flt(doc.get("mom_scrap_qty")), 0
+		),
+		"status": doc.status,
+		"status_label": _(doc.status),
+		"docstatus": doc.docstatus,
+		"pause_reason": doc.get("mom_pause_reason"),
+		"hold_reason": hold_reason(doc),
+		"instructions": "\n".join(
+			x for x in (operation.get("description"), work_order.get("description"), doc.remarks) if x
+		),
+		"attachments": attachments,
+		"materials": [
+			{
+				"item_code": i.item_code,
+				"item_name": i.item_name,
+				"required_qty": flt(i.required_qty),
+				"transferred_qty": flt(i.transferred_qty),
+				"uom": i.uom or i.stock_uom,
+			}
+			for i in doc.items
+		],
+		"running": [log.employee for log in open_logs],
+		"running_mine": bool(employee and any(log.employee == employee for log in open_logs)),
+	}
+
+
+# ------------------------------------------------------------------------------------------------ actions
+def stored_result(client_id: str) -> dict | None:
+	result = frappe.db.get_value("Terminal Action", client_id, "result")
+	if result is None:
+		return None
+	data = json.loads(result or "{}")
+	data["replayed"] = True
+	return data
+
+
+def check_client_id(client_id: str) -> str:
+	client_id = (client_id or "").strip()
+	if not client_id or len(client_id) > MAX_CLIENT_ID:
+		fail(_("The request has no valid id; reload the terminal."))
+	return client_id
+
+
+def lock_job_card(name: str) -> str:
+	"""End the read-only transaction, then lock the job card's row: later reads see the latest data."""
+	frappe.db.commit()
+	row = frappe.db.sql("select name from `tabJob Card` where name = %s for update", name)
+	if not row:
+		fail(_("Unknown job card: {0}").format(frappe.bold(name)))
+	return row[0][0]
+
+
+def snapshot(doc) -> dict:
+	return {
+		"status": doc.status,
+		"docstatus": doc.docstatus,
+		"for_quantity": flt(doc.for_quantity),
+		"total_completed_qty": flt(doc.total_completed_qty),
+		# a draft's process loss is ERPNext's "not yet completed": the scrap reported here is the real one
+		"process_loss_qty": flt(doc.get("mom_scrap_qty")),
+		"workstation": doc.workstation,
+		"is_paused": doc.status == "On Hold",
+		"hold_reason": hold_reason(doc),
+		"time_logs": [
+			{
+				"employee": log.employee,
+				"from_time": log.from_time,
+				"to_time": log.to_time,
+				"completed_qty": flt(log.completed_qty),
+				"name": log.name,
+			}
+			for log in doc.time_logs
+		],
+	}
+
+
+def action_message(error: ActionError, employee: frappe._dict) -> str:
+	"""The translated message of an engine error code."""
+	v = error.values
+	name = employee.employee_name if employee else ""
+	messages = {
+		"unknown_action": lambda: _("Unknown action {0}.").format(v.get("action")),
+		"job_card_submitted": lambda: _("This job card is already submitted; nothing more can be recorded."),
+		"job_card_cancelled": lambda: _("This job card is cancelled."),
+		"job_card_completed": lambda: _("This job card is completed."),
+		"wrong_workstation": lambda: _("This job card is for workstation {0}, not {1}.").format(
+			v.get("expected"), v.get("given")
+		),
+		"missing_employee": lambda: _("Scan your badge first."),
+		"quality_hold": lambda: _("The job is on quality hold: {0}").format(v.get("reason")),
+		"already_running": lambda: _("{0} is already working on this job.").format(name),
+		"job_paused": lambda: _("The job is paused; resume it first."),
+		"not_running": lambda: _("The job is not running, so it cannot be paused."),
+		"not_paused": lambda: _("The job is not paused, so it cannot be resumed."),
+		"not_started": lambda: _("{0} has not started this job, so there is nothing to complete.").format(
+			name
+		),
+		"invalid_quantity": lambda: _("Quantities must be numbers of zero or more, not {0}.").format(
+			frappe.bold(str(v.get("value")))
+		),
+		"over_completion": lambda: _(
+			"{0} good and {1} scrap is more than the {2} still to make (quantity {3})."
+		).format(v.get("good"), v.get("scrap"), round(v.get("remaining") or 0, 3), v.get("for_quantity")),
+		"missing_reason": lambda: _("Choose the reason for the downtime."),
+		"time_before_start": lambda: _("The terminal's time is before the start of the open time log."),
+	}
+	return messages.get(error.code, lambda: str(error))()
+
+
+@frappe.whitelist(methods=["POST"])
+def act(
+	client_id: str,
+	action: str,
+	badge: str,
+	job_card: str,
+	workstation: str | None = None,
+	good_qty: float | None = None,
+	scrap_qty: float | None = None,
+	rework_qty: float | None = None,
+	reason: str | None = None,
+) -> dict:
+	"""Apply one terminal action (start, pause, resume, complete, downtime) to a job card, exactly once."""
+	check_role()
+	client_id = check_client_id(client_id)
+	replay = stored_result(client_id)
+	if replay:
+		return replay
+	action = (action or "").strip().lower()
+	if action not in ACTIONS:
+		fail(_("Unknown action {0}.").format(frappe.bold(action)))
+	employee = employee_of_badge(badge)
+	workstation = check_workstation(workstation)
+	name = job_card_name(job_card)
+	reason = (reason or "").strip()[:140] or None
+	if reason and action == "downtime" and not frappe.db.exists("Downtime Reason", reason):
+		fail(_("Unknown downtime reason: {0}").format(frappe.bold(reason)))
+
+	# InnoDB may pick this transaction as a deadlock victim (ERPNext's job card save also updates the
+	# Workstation row, which every job card of the workstation shares): nothing is kept, so run it again
+	for attempt in range(DEADLOCK_RETRIES):
+		try:
+			values = {
+				"good_qty": good_qty,
+				"scrap_qty": scrap_qty,
+				"rework_qty": rework_qty,
+				"reason": reason,
+			}
+			return apply_action(client_id, action, employee, workstation, name, values)
+		except frappe.QueryDeadlockError:
+			frappe.db.rollback()
+			if attempt == DEADLOCK_RETRIES - 1:
+				raise
+			time.sleep(0.02 * (attempt + 1) + random.random() * 0.03)
+
+
+def apply_action(client_id: str, action: str, employee, workstation, name: str, values: dict) -> dict:
+	name = lock_job_card(name)
+	replay = stored_result(client_id)  # a retry that waited for the lock
+	if replay:
+		return replay
+	doc = frappe.get_doc("Job Card", name)
+	check_acting(employee, doc.workstation or workstation)
+	if not doc.has_permission("write"):
+		raise frappe.PermissionError(_("You may not change job card {0}.").format(name))
+	now = now_datetime()
+	request = {"action": action, "employee": employee.name, "workstation": workstation, **values}
+	try:
+		plan = plan_action(snapshot(doc), request, now, allowed_overproduction_pct=overproduction_pct())
+	except ActionError as e:
+		fail(action_message(e, employee))
+
+	result = apply_plan(doc, plan, employee, now)
+	store(client_id, action, doc, employee.name, result)
+	publish(doc, action, employee)
+	return result
+
+
+def overproduction_pct() -> float:
+	return flt(
+		frappe.db.get_single_value("Manufacturing Settings", "overproduction_percentage_for_work_order")
+	)
+
+
+def apply_plan(doc, plan, employee: frappe._dict, now) -> dict:
+	from erpnext.manufacturing.doctype.job_card.job_card import OverlapError
+
+	for close in plan.close_logs:
+		row = doc.time_logs[close["index"]]
+		row.to_time = close["to_time"]
+		row.completed_qty = flt(row.completed_qty) + flt(close["completed_qty"])
+	for log in plan.open_logs:
+		doc.append(
+			"time_logs", {"employee": log["employee"], "from_time": log["from_time"], "completed_qty": 0}
+		)
+		if not any(e.employee == log["employee"] for e in doc.employee):
+			doc.append("employee", {"employee": log["employee"]})
+	if plan.is_paused is True:
+		doc.mom_pause_reason = plan.reason
+	elif plan.is_paused is False:
+		doc.mom_pause_reason = None
+	if plan.status:
+		doc.status = plan.status
+	if plan.completed_qty or plan.process_loss_qty or plan.rework_qty or plan.action == "complete":
+		doc.mom_terminal_qty = 1
+		doc.mom_scrap_qty = flt(doc.get("mom_scrap_qty")) + plan.process_loss_qty
+		doc.mom_rework_qty = flt(doc.get("mom_rework_qty")) + plan.rework_qty
+	running = any(not log.to_time for log in doc.time_logs)
+	doc.job_started = int(running)
+	doc.started_time = now if plan.open_logs else (doc.started_time if running else None)
+	try:
+		doc.save()
+	except OverlapError:
+		fail(
+			_("{0} still has an open time log on another job card; complete or pause it first.").format(
+				employee.employee_name
+			)
+		)
+
+	downtime_entry = None
+	if plan.downtime:
+		downtime_entry = record_downtime(doc, plan, employee, now)
+	if plan.action in ("start", "resume"):
+		close_downtime(doc.name, now)
+
+	submitted, submit_error = False, None
+	if plan.fully_completed:
+		submitted, submit_error = try_submit(doc)
+	return {
+		"ok": True,
+		"replayed": False,
+		"action": plan.action,
+		"job_card": doc.name,
+		"status": doc.status,
+		"status_label": _(doc.status),
+		"total_completed_qty": flt(doc.total_completed_qty),
+		"scrap_qty": flt(doc.get("mom_scrap_qty")),
+		"rework_qty": flt(doc.get("mom_rework_qty")),
+		"remaining_qty": plan.remaining_qty,
+		"fully_completed": plan.fully_completed,
+		"submitted": submitted,
+		"submit_error": submit_error,
+		"downtime_entry": downtime_entry,
+	}
+
+
+def record_downtime(doc, plan, employee: frappe._dict, now) -> str:
+	"""An open Downtime Entry (to_time = from_time until the job is resumed)."""
+	reason = plan.downtime.get("reason")
+	entry = frappe.get_doc(
+		{
+			"doctype": "Downtime Entry",
+			"workstation": plan.downtime.get("workstation") or doc.workstation,
+			"operator": employee.name,
+			"from_time": now,
+			"to_time": now,
+			"mom_downtime_reason": reason,
+			"mom_job_card": doc.name,
+			"remarks": _("Reported at the operator terminal for job card {0}.").format(doc.name),
+		}
+	)
+	entry.insert()
+	return entry.name
+
+
+def close_downtime(job_card: str, now):
+	"""Downtime reported on the job card and still open ends when work starts again."""
+	for name in frappe.get_all(
+		"Downtime Entry",
+		filters={"mom_job_card": job_card, "mom_source": "Manual", "docstatus": 0},
+		pluck="name",
+	):
+		entry = frappe.get_doc("Downtime Entry", name)
+		if entry.to_time and entry.from_time and entry.to_time == entry.from_time:
+			entry.to_time = now
+			entry.save()
+
+
+def try_submit(doc) -> tuple[bool, str | None]:
+	"""Submit the finished job card if the user may; ERPNext or quality may refuse (then it stays a draft)."""
+	if not doc.has_permission("submit"):
+		return False, _("All quantity is reported; a supervisor submits the job card.")
+	frappe.db.savepoint("mom_terminal_submit")
+	try:
+		doc.submit()
+		return True, None
+	except frappe.ValidationError as e:
+		frappe.db.rollback(save_point="mom_terminal_submit")
+		frappe.clear_last_message()
+		frappe.local.message_log = []
+		return False, str(e) or _("The job card could not be submitted.")
+
+
+def store(client_id: str, action: str, doc, employee: str, result: dict):
+	frappe.get_doc(
+		{
+			"doctype": "Terminal Action",
+			"client_id": client_id,
+			"action": action,
+			"job_card": doc.name,
+			"employee": employee,
+			"workstation": doc.workstation,
+			"user": frappe.session.user,
+			"result": json.dumps(result, default=str),
+		}
+	).insert(ignore_permissions=True)
+
+
+def publish(doc, action: str, employee: frappe._dict):
+	if not doc.workstation:
+		return
+	frappe.publish_realtime(
+		REALTIME_EVENT,
+		{
+			"workstation": doc.workstation,
+			"job_card": doc.name,
+			"action": action,
+			"status": doc.status,
+			"employee_name": employee.employee_name,
+			"total_completed_qty": flt(doc.total_completed_qty),
+			"for_quantity": flt(doc.for_quantity),
+		},
+		doctype="Workstation",
+		docname=doc.workstation,
+		after_commit=True,
+	)
+
+
+# ------------------------------------------------------------------------------------------------ andon
+@frappe.whitelist(methods=["POST"])
+def andon(
+	client_id: str,
+	badge: str,
+	workstation: str,
+	kind: str,
+	job_card: str | None = None,
+	note: str | None = None,
+) -> dict:
+	"""Call for help: material (storekeepers), quality (inspectors), maintenance (technicians)."""
+	check_role()
+	client_id = check_client_id(client_id)
+	replay = stored_result(client_id)
+	if replay:
+		return replay
+	kind = (kind or "").strip().lower()
+	if kind not in ANDON_ROLES:
+		fail(_("Unknown andon call {0}.").format(frappe.bold(kind)))
+	employee = employee_of_badge(badge)
+	workstation = check_workstation(workstation)
+	if not workstation:
+		fail(_("Choose the workstation first."))
+	check_acting(employee, workstation)
+	job = job_card_name(job_card) if job_card else None
+	role = ANDON_ROLES[kind]
+	users = role_users(role)
+	labels = {"material": _("Material"), "quality": _("Quality"), "maintenance": _("Maintenance")}
+	subject = _("Andon {0} at {1}: {2} calls for help").format(
+		labels[kind], workstation, employee.employee_name
+	)
+	if job:
+		subject += " (" + job + ")"
+	note = (note or "").strip()[:500]
+	if users:
+		from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+		make_notification_logs(
+			{
+				"subject": subject,
+				"type": "Alert",
+				"document_type": "Workstation",
+				"document_name": workstation,
+				"email_content": note or subject,
+				"from_user": frappe.session.user,
+			},
+			users,
+		)
+	result = {"ok": True, "replayed": False, "action": f"andon:{kind}", "notified": len(users), "role": role}
+	frappe.get_doc(
+		{
+			"doctype": "Terminal Action",
+			"client_id": client_id,
+			"action": f"andon:{kind}",
+			"job_card": job,
+			"employee": employee.name,
+			"workstation": workstation,
+			"user": frappe.session.user,
+			"result": json.dumps(result),
+		}
+	).insert(ignore_permissions=True)
+	frappe.publish_realtime(
+		ANDON_EVENT,
+		{"workstation": workstation, "kind": kind, "employee_name": employee.employee_name, "job_card": job},
+		doctype="Workstation",
+		docname=workstation,
+		after_commit=True,
+	)
+	return result
+
+
+def role_users(role: str) -> list[str]:
+	users = frappe.get_all(
+		"Has Role", filters={"role": role, "parenttype": "User"}, pluck="parent", distinct=True
+	)
+	if not users:
+		return []
+	return frappe.get_all(
+		"User",
+		filters=[["name", "in", users], ["enabled", "=", 1], ["name", "not in", ("Administrator", "Guest")]],
+		pluck="name",
+	)

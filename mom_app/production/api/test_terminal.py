@@ -1,0 +1,318 @@
+"""The operator terminal API against ERPNext's own Job Card: time logs, quantities, exactly-once, locking."""
+
+import threading
+import uuid
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from mom_app.production.api import terminal
+from mom_app.production.testing import operator, released_job_card, routed_workstation
+from mom_app.tests.utils import make_user
+
+test_ignore = ["Workstation", "Employee", "Work Order", "BOM", "Job Card"]
+
+
+def cid() -> str:
+	return str(uuid.uuid4())
+
+
+class TerminalCase(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		frappe.set_user("Administrator")
+		cls.route = routed_workstation("TERM")
+		cls.other = routed_workstation("TERM2")
+		cls.op = operator("term-op-1", "SF-T-0001")
+		cls.op2 = operator("term-op-2", "SF-T-0002")
+		for route in (cls.route, cls.other):
+			frappe.db.set_value("Workstation", route.workstation, "mom_terminal_user", None)
+		frappe.db.commit()
+
+	def setUp(self):
+		# ERPNext refuses to start an employee on a job card while an unfinished one of theirs is scheduled
+		# now at the same workstation: set aside what earlier tests left running there
+		frappe.set_user("Administrator")
+		frappe.db.sql(
+			"""update `tabJob Card` set docstatus = 2, status = 'Cancelled'
+			where docstatus = 0 and workstation in %s""",
+			((self.route.workstation, self.other.workstation),),
+		)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def act(self, action, job_card, who=None, **kw):
+		who = who or self.op
+		frappe.set_user(who.user)
+		return terminal.act(
+			client_id=kw.pop("client_id", None) or cid(),
+			action=action,
+			badge=who.badge,
+			job_card=job_card,
+			workstation=kw.pop("workstation", self.route.workstation),
+			**kw,
+		)
+
+	def card(self, name):
+		frappe.set_user("Administrator")
+		return frappe.get_doc("Job Card", name)
+
+
+class TestTerminalActions(TerminalCase):
+	def test_sign_in_and_scan(self):
+		frappe.set_user(self.op.user)
+		signed = terminal.sign_in(" sf-t-0001\r\n")
+		self.assertEqual(signed["employee"], self.op.employee)
+		self.assertIn(self.route.workstation, [w.name for w in signed["workstations"]])
+		jc = released_job_card(self.route, 5)
+		frappe.set_user(self.op.user)
+		view = terminal.scan_job_card(self.op.badge, jc, self.route.workstation)
+		self.assertEqual(view["operation"], self.route.operation)
+		self.assertEqual(view["for_quantity"], 5)
+		self.assertIn("Turn it", view["instructions"])
+		self.assertIn(jc, [r.name for r in terminal.queue(self.route.workstation)])
+
+	def test_start_complete_writes_erpnext_time_logs_and_quantities(self):
+		jc = released_job_card(self.route, 10)
+		started = self.act("start", jc)
+		self.assertEqual(started["status"], "Work In Progress")
+		done = self.act("complete", jc, good_qty=7, scrap_qty=1, rework_qty=1)
+		self.assertFalse(done["fully_completed"])
+		card = self.card(jc)
+		self.assertEqual(len(card.time_logs), 1)
+		log = card.time_logs[0]
+		self.assertEqual(log.employee, self.op.employee)
+		self.assertTrue(log.to_time)
+		self.assertEqual(log.completed_qty, 7)
+		self.assertEqual(card.total_completed_qty, 7)
+		self.assertEqual(card.process_loss_qty, 1)  # the scrap, not ERPNext's "not yet completed" 3
+		self.assertEqual(card.mom_rework_qty, 1)
+		self.assertEqual([e.employee for e in card.employee], [self.op.employee])
+		# the rest: all done -> the operator may not submit, the card waits for a supervisor
+		self.act("start", jc)
+		last = self.act("complete", jc, good_qty=2)
+		self.assertTrue(last["fully_completed"])
+		self.assertFalse(last["submitted"])
+		self.assertTrue(last["submit_error"])
+		self.assertEqual(self.card(jc).total_completed_qty, 9)
+
+	def test_supervisor_operator_completes_and_submits(self):
+		boss = operator("term-boss", "SF-T-0009", roles=("MOM Operator", "Production Supervisor"))
+		jc = released_job_card(self.route, 4)
+		self.act("start", jc, who=boss)
+		result = self.act("complete", jc, who=boss, good_qty=3, scrap_qty=1)
+		self.assertTrue(result["submitted"], result)
+		card = self.card(jc)
+		self.assertEqual(card.docstatus, 1)
+		self.assertEqual((card.total_completed_qty, card.process_loss_qty), (3, 1))
+		record = frappe.get_all(
+			"OEE Record",
+			filters={"workstation": self.route.workstation},
+			fields=["produced", "good", "scrap"],
+		)
+		self.assertTrue(record)
+		self.assertGreaterEqual(sum(r.produced for r in record), 4)
+
+	def test_pause_resume_and_downtime(self):
+		jc = released_job_card(self.route, 3)
+		self.act("start", jc)
+		self.act("pause", jc, reason="Meeting and Training")
+		card = self.card(jc)
+		self.assertEqual(card.status, "On Hold")
+		self.assertEqual(card.mom_pause_reason, "Meeting and Training")
+		self.assertTrue(all(log.to_time for log in card.time_logs))
+		self.act("resume", jc)
+		self.assertEqual(self.card(jc).status, "Work In Progress")
+		stopped = self.act("downtime", jc, reason="Machine Breakdown")
+		entry = frappe.get_doc("Downtime Entry", stopped["downtime_entry"])
+		self.assertEqual(
+			(entry.mom_source, entry.mom_downtime_reason, entry.mom_job_card, entry.operator),
+			("Manual", "Machine Breakdown", jc, self.op.employee),
+		)
+		self.assertEqual(entry.stop_reason, "Machine malfunction")
+		self.assertEqual(self.card(jc).status, "On Hold")
+		self.act("resume", jc)
+		entry.reload()
+		self.assertGreaterEqual(entry.to_time, entry.from_time)
+		self.assertEqual(len(self.card(jc).time_logs), 3)
+
+	def test_andon_notifies_the_role(self):
+		keeper = make_user("Storekeeper", "sf-andon-keeper@mom-test.example")
+		frappe.set_user(self.op.user)
+		before = frappe.db.count("Notification Log", {"for_user": keeper})
+		result = terminal.andon(cid(), self.op.badge, self.route.workstation, "material")
+		self.assertGreaterEqual(result["notified"], 1)
+		self.assertEqual(frappe.db.count("Notification Log", {"for_user": keeper}), before + 1)
+
+
+class TestExactlyOnce(TerminalCase):
+	def test_retry_is_applied_once(self):
+		jc = released_job_card(self.route, 10)
+		self.act("start", jc)
+		key = cid()
+		first = self.act("complete", jc, client_id=key, good_qty=4)
+		again = self.act("complete", jc, client_id=key, good_qty=4)
+		self.assertFalse(first["replayed"])
+		self.assertTrue(again["replayed"])
+		self.assertEqual(again["total_completed_qty"], 4)
+		self.assertEqual(self.card(jc).total_completed_qty, 4)
+		self.assertEqual(frappe.db.count("Terminal Action", {"job_card": jc}), 2)
+
+
+class TestBadInput(TerminalCase):
+	def assertRefused(self, jc, call, exc=terminal.TerminalError, text=None):
+		user = frappe.session.user
+		logs = len(self.card(jc).time_logs) if jc else 0
+		actions = frappe.db.count("Terminal Action")
+		frappe.set_user(user)
+		with self.assertRaises(exc) as caught:
+			call()
+		frappe.set_user("Administrator")
+		if jc:
+			self.assertEqual(len(self.card(jc).time_logs), logs)
+		self.assertEqual(frappe.db.count("Terminal Action"), actions)
+		if text:
+			self.assertIn(text, str(caught.exception))
+		return caught.exception
+
+	def test_refusals_write_nothing(self):
+		jc = released_job_card(self.route, 5)
+		self.assertRefused(None, lambda: self.act("start", "NO-SUCH-CARD"), text="NO-SUCH-CARD")
+		self.assertRefused(jc, lambda: self.act("complete", jc, good_qty=1), text="has not started")
+		self.assertRefused(
+			jc, lambda: self.act("start", jc, workstation=self.other.workstation), text=self.route.workstation
+		)
+		self.act("start", jc)
+		self.assertRefused(jc, lambda: self.act("complete", jc, good_qty=-1), text="zero or more")
+		self.assertRefused(jc, lambda: self.act("complete", jc, good_qty=5, scrap_qty=1), text="more than")
+		self.assertRefused(jc, lambda: self.act("downtime", jc), text="reason")
+		self.assertRefused(jc, lambda: self.act("resume", jc), text="not paused")
+		self.assertRefused(jc, lambda: self.act("start", jc), text="already working")
+		self.assertRefused(jc, lambda: self.act("fly", jc), text="fly")
+		self.assertRefused(
+			jc, lambda: self.act("downtime", jc, reason="No Such Reason"), text="No Such Reason"
+		)
+
+	def test_quality_hold_shows_its_reason(self):
+		jc = released_job_card(self.route, 5)
+		hold = frappe.get_doc(
+			{
+				"doctype": "Quality Hold",
+				"status": "Open",
+				"source": "Manual",
+				"item_code": "MOM-SF-FG",
+				"reason": "Bore diameter out of tolerance",
+			}
+		)
+		hold.flags.ignore_permissions = True
+		hold.flags.ignore_mandatory = True
+		hold.insert()
+		frappe.db.set_value("Job Card", jc, "mom_quality_hold", hold.name)
+		self.assertRefused(jc, lambda: self.act("start", jc), text="Bore diameter out of tolerance")
+
+	def test_roles_and_badges(self):
+		jc = released_job_card(self.route, 5)
+		nobody = make_user("Storekeeper", "sf-not-operator@mom-test.example")
+		frappe.set_user(nobody)
+		self.assertRefused(
+			jc,
+			lambda: terminal.act(cid(), "start", self.op.badge, jc, self.route.workstation),
+			exc=frappe.PermissionError,
+		)
+		# op2's user scans op's badge: not op's user, not a shared terminal -> refused
+		frappe.set_user(self.op2.user)
+		self.assertRefused(
+			jc, lambda: terminal.act(cid(), "start", self.op.badge, jc, self.route.workstation), text="Badge"
+		)
+		self.assertRefused(jc, lambda: terminal.sign_in("NO-SUCH-BADGE"), text="NO-SUCH-BADGE")
+		# a shared terminal user of the workstation may act for any badge there
+		frappe.set_user("Administrator")
+		frappe.db.set_value("Workstation", self.route.workstation, "mom_terminal_user", self.op2.user)
+		try:
+			frappe.set_user(self.op2.user)
+			result = terminal.act(cid(), "start", self.op.badge, jc, self.route.workstation)
+			self.assertEqual(result["status"], "Work In Progress")
+			self.assertEqual(self.card(jc).time_logs[-1].employee, self.op.employee)
+		finally:
+			frappe.set_user("Administrator")
+			frappe.db.set_value("Workstation", self.route.workstation, "mom_terminal_user", None)
+			frappe.db.commit()  # the terminal committed the assignment
+
+
+class TestConcurrency(TerminalCase):
+	"""Two operators complete on one job card at the same moment, each through their own DB connection."""
+
+	def test_two_operators_cannot_over_complete(self):
+		jc = released_job_card(self.route, 10)
+		self.act("start", jc, who=self.op)
+		self.act("start", jc, who=self.op2)
+		frappe.set_user("Administrator")
+		frappe.db.commit()  # the other connections see the job card
+		site, sites_path = frappe.local.site, frappe.local.sites_path
+		barrier = threading.Barrier(2)
+		results = {}
+
+		def complete(who):
+			frappe.init(site=site, sites_path=sites_path)
+			frappe.connect()
+			try:
+				frappe.set_user(who.user)
+				barrier.wait(10)
+				results[who.badge] = terminal.act(
+					cid(), "complete", who.badge, jc, self.route.workstation, good_qty=6
+				)
+				frappe.db.commit()
+			except Exception as e:
+				frappe.db.rollback()
+				results[who.badge] = e
+			finally:
+				frappe.destroy()
+
+		threads = [threading.Thread(target=complete, args=(who,)) for who in (self.op, self.op2)]
+		for t in threads:
+			t.start()
+		for t in threads:
+			t.join(60)
+		outcomes = sorted(type(r).__name__ for r in results.values())
+		self.assertEqual(outcomes, ["TerminalError", "dict"], results)
+		card = self.card(jc)
+		self.assertEqual(card.total_completed_qty, 6)
+		self.assertEqual(sum(log.completed_qty for log in card.time_logs), 6)
+
+	def test_two_operators_both_complete_within_quantity(self):
+		jc = released_job_card(self.route, 10)
+		self.act("start", jc, who=self.op)
+		self.act("start", jc, who=self.op2)
+		frappe.set_user("Administrator")
+		frappe.db.commit()
+		site, sites_path = frappe.local.site, frappe.local.sites_path
+		barrier = threading.Barrier(2)
+		results = {}
+
+		def complete(who):
+			frappe.init(site=site, sites_path=sites_path)
+			frappe.connect()
+			try:
+				frappe.set_user(who.user)
+				barrier.wait(10)
+				results[who.badge] = terminal.act(
+					cid(), "complete", who.badge, jc, self.route.workstation, good_qty=4
+				)
+				frappe.db.commit()
+			except Exception as e:
+				frappe.db.rollback()
+				results[who.badge] = e
+			finally:
+				frappe.destroy()
+
+		threads = [threading.Thread(target=complete, args=(who,)) for who in (self.op, self.op2)]
+		for t in threads:
+			t.start()
+		for t in threads:
+			t.join(60)
+		self.assertTrue(all(isinstance(r, dict) for r in results.values()), results)
+		card = self.card(jc)
+		self.assertEqual(card.total_completed_qty, 8)
+		self.assertEqual(sorted(log.completed_qty for log in card.time_logs), [4, 4])

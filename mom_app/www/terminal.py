@@ -1,0 +1,34 @@
+"""The operator terminal (/terminal): a full-screen page for a tablet with a barcode scanner.
+
+Guests are sent to the login page; signed-in users without the role MOM Operator get a 403 page saying so.
+The page itself is static: everything it shows comes from mom_app.production.api.terminal."""
+
+import json
+
+import frappe
+from frappe import _
+from frappe.translate import get_translations_from_apps
+
+from mom_app.production.api.terminal import TERMINAL_ROLE
+
+no_cache = 1
+# the camera scanner Frappe's own desk uses (frappe.ui.Scanner loads the same file)
+HTML5_QRCODE = "/assets/frappe/node_modules/html5-qrcode/html5-qrcode.min.js"
+
+
+def get_context(context):
+	if frappe.session.user == "Guest":
+		frappe.local.flags.redirect_location = "/login?redirect-to=/terminal"
+		raise frappe.Redirect
+	if TERMINAL_ROLE not in frappe.get_roles():
+		raise frappe.PermissionError(
+			_("The operator terminal is for users with the role {0}.").format(_(TERMINAL_ROLE))
+		)
+	lang = frappe.local.lang or "en"
+	context.no_cache = 1
+	context.title = _("Operator Terminal")
+	context.lang = lang
+	context.qr_library = HTML5_QRCODE
+	# this app's translations only (the page uses no other strings)
+	context.translations = json.dumps(get_translations_from_apps(lang, ["mom_app"]) if lang != "en" else {})
+	return context
