@@ -191,6 +191,44 @@ class TestIncomingInspection(QualityCase):
 		self.assertEqual(sampling["severity"], "tightened")
 
 
+class TestOutgoingInspection(QualityCase):
+	def test_gated_oqc_blocks_delivery_until_accepted(self):
+		from mom_app.stock_ext.testing import party
+
+		w = self.w
+		lot = f"QC-{w.prefix}-OUT"
+		testing.received(w, lot, qty=40)
+		testing.plan("OQC", w.rm, w.template, gate=1, inspection_level="S-2")
+		dn = frappe.get_doc(
+			{
+				"doctype": "Delivery Note",
+				"company": w.company,
+				"customer": party("Customer", f"MOM QC Customer {w.prefix}"),
+				"items": [
+					{
+						"item_code": w.rm,
+						"qty": 30,
+						"rate": 9,
+						"warehouse": w.store,
+						"batch_no": lot,
+						"use_serial_batch_fields": 1,
+					}
+				],
+			}
+		).insert(ignore_permissions=True)
+		(qi,) = plan_inspections("Delivery Note", dn.name)  # created when the draft was saved
+		self.assertEqual((qi.mom_stage, qi.batch_no), ("OQC", lot))
+		with self.assertRaises(InspectionGateError):
+			dn.reload()
+			dn.submit()
+		frappe.set_user(self.inspector)
+		fill(qi.name, ["10.0", "10.0", "10.0"], defects={"major": 0})
+		frappe.set_user("Administrator")
+		dn.reload()
+		dn.submit()
+		self.assertEqual(dn.docstatus, 1)
+
+
 class TestMobileInspectionInput(QualityCase):
 	def setUp(self):
 		super().setUp()
@@ -384,6 +422,59 @@ class TestSPC(QualityCase):
 			self.characteristic([], subgroup_size=30)
 		with self.assertRaises(frappe.ValidationError):
 			self.characteristic([], lsl=10.2, usl=10.1)
+
+
+class TestSPCFromIoT(QualityCase):
+	def test_iot_signal_violation_pauses_the_workstations_running_job(self):
+		from frappe.utils import add_to_date, now_datetime
+
+		from mom_app.quality.spc import recompute_iot_characteristics
+		from mom_app.tests.utils import make_iot_device
+
+		job = testing.work_order(self.w, qty=5)
+		testing.start_job(job.job_card)
+		device = make_iot_device(
+			f"MOM-QC-DEV-{self.w.prefix}",
+			workstation=job.workstation,
+			tags=[{"tag_key": "temp", "signal_role": "Process Parameter", "json_key": "temp", "unit": "°C"}],
+		)
+		start = add_to_date(now_datetime(), minutes=-40)
+		values = [40.0 + 0.2 * ((i * 7) % 5 - 2) for i in range(29)] + [55.0]
+		for i, value in enumerate(values):
+			frappe.get_doc(
+				{
+					"doctype": "IoT Minute Aggregate",
+					"device": device.name,
+					"tag": "temp",
+					"minute": add_to_date(start, minutes=i),
+					"sample_count": 4,
+					"minimum": value,
+					"maximum": value,
+					"total": value * 4,
+					"last_value": value,
+					"last_ts": add_to_date(start, minutes=i),
+				}
+			).insert(ignore_permissions=True)
+		char = frappe.get_doc(
+			{
+				"doctype": "Quality Characteristic",
+				"item_code": self.w.fg,
+				"data_source": "IoT Signal",
+				"iot_device": device.name,
+				"iot_tag": "temp",
+				"chart_type": "I-MR",
+				"spec_type": "None",
+				"rules": [{"rule": "N1", "open_hold": 1}],
+			}
+		).insert(ignore_permissions=True)
+		recompute_iot_characteristics()
+		(hold,) = frappe.get_all(
+			"Quality Hold", filters={"quality_characteristic": char.name}, fields=["name", "source"]
+		)
+		self.assertEqual(hold.source, "SPC")
+		card = frappe.get_doc("Job Card", job.job_card)
+		self.assertEqual((card.status, card.mom_quality_hold), ("On Hold", hold.name))
+		self.assertEqual(frappe.db.get_value("Quality Characteristic", char.name, "points"), 30)
 
 
 class TestPlanValidation(QualityCase):

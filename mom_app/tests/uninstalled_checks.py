@@ -99,7 +99,7 @@ class TestShopFloorGone(FrappeTestCase):
 	def test_workflow_states_and_actions_gone(self):
 		self.assertFalse(frappe.db.exists("Workflow", "Work Order Approval"))
 		self.assertFalse(frappe.get_all("Workflow", filters={"document_type": "Work Order"}))
-		self.assertIsNone(frappe.get_meta("Work Order").get_workflow())
+		self.assertFalse(frappe.get_meta("Work Order").get_workflow())
 		for state in (
 			"Draft",
 			"R&D Approved",

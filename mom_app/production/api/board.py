@@ -122,7 +122,7 @@ def get_board() -> list[dict]:
 			"status_label": _(ws.status) if ws.status else "",
 			"plant_floor": ws.plant_floor,
 			"state": states.get(ws.name, {}).get("state"),
-			"state_label": _(states.get(ws.name, {}).get("state") or ""),
+			"state_label": _(states[ws.name]["state"]) if states.get(ws.name, {}).get("state") else None,
 			"state_since": states.get(ws.name, {}).get("start"),
 			"job": jobs.get(ws.name),
 			"oee": rollup(by_ws.get(ws.name, [])),

@@ -173,7 +173,7 @@ def reasons() -> list[dict]:
 		{
 			"name": r.name,
 			"label": _(r.name),
-			"category": _(r.parent_downtime_reason or ""),
+			"category": _(r.parent_downtime_reason) if r.parent_downtime_reason else "",
 			"kind": r.kind,
 		}
 		for r in rows

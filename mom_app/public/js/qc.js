@@ -7,6 +7,9 @@
 	const $message = $("#mom-qc-message");
 	const $list = $("#mom-qc-list");
 	const $form = $("#mom-qc-form");
+	// the verdicts, as literals so they are in the page's translated messages
+	const STATUS = { Accepted: __("Accepted"), Rejected: __("Rejected") };
+	const status_label = (status) => STATUS[status] || status;
 	const esc = (s) => frappe.utils.escape_html(s === null || s === undefined ? "" : String(s));
 	let current = null;
 	let photos = [];
@@ -83,7 +86,7 @@
 		photos = qi.photos || [];
 		$form.empty();
 		if (qi.docstatus !== 0) {
-			$form.html(`<div class="mom-qc-verdict ${esc(qi.status)}">${esc(qi.name)}: ${__(qi.status)}</div>`);
+			$form.html(`<div class="mom-qc-verdict ${esc(qi.status)}">${esc(qi.name)}: ${esc(status_label(qi.status))}</div>`);
 			return;
 		}
 		const n = qi.readings_required;
@@ -211,7 +214,7 @@
 			"POST"
 		)
 			.then((r) => {
-				let html = `<div class="mom-qc-verdict ${esc(r.status)}">${esc(r.name)}: ${__(r.status)}</div>`;
+				let html = `<div class="mom-qc-verdict ${esc(r.status)}">${esc(r.name)}: ${esc(status_label(r.status))}</div>`;
 				if (r.quality_hold)
 					html += `<div class="alert alert-danger">${__("Quality hold {0} raised: the batch is frozen and the job is paused.", [esc(r.quality_hold)])}</div>`;
 				$form.html(html);

@@ -200,6 +200,9 @@ def mom_settings(demo: Demo):
 		return
 	if "company" in missing:
 		missing["badge_sign_in"] = 1
+		stale = settings.quarantine_warehouse
+		if stale and frappe.db.get_value("Warehouse", stale, "company") != demo.company:
+			missing["quarantine_warehouse"] = wanted["quarantine_warehouse"]  # another company's: not this plant's
 	settings.update(missing)
 	settings.save()
 	demo.count("MOM Settings")
