@@ -45,6 +45,12 @@ class QualityCase(FrappeTestCase):
 		cls.inspector = make_user("Quality Inspector", "qc-inspector@mom-test.example")
 		cls.operator = make_user("MOM Operator", "qc-operator@mom-test.example")
 		cls.storekeeper = make_user("Storekeeper", "qc-store@mom-test.example")
+		cls.previous_quarantine = frappe.db.get_single_value("MOM Settings", "quarantine_warehouse")
+
+	@classmethod
+	def tearDownClass(cls):
+		testing.restore_quarantine(cls.previous_quarantine)
+		super().tearDownClass()
 
 	def setUp(self):
 		self.w = testing.world()

@@ -15,6 +15,7 @@ class TestQualityPages(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
+		cls.previous_quarantine = frappe.db.get_single_value("MOM Settings", "quarantine_warehouse")
 		cls.w = testing.world()
 		testing.plan("IQC", cls.w.rm, cls.w.template, readings_per_parameter=3)
 		cls.lot = f"QC-UI-{cls.w.prefix}"
@@ -37,6 +38,11 @@ class TestQualityPages(FrappeTestCase):
 			}
 		).insert(ignore_permissions=True)
 		frappe.db.commit()  # the web server reads what is committed
+
+	@classmethod
+	def tearDownClass(cls):
+		testing.restore_quarantine(cls.previous_quarantine)
+		super().tearDownClass()
 
 	def test_scan_enter_readings_and_submit(self):
 		with served_site() as base_url, browser() as b:

@@ -63,6 +63,12 @@ def plan(stage: str, item_code: str, tmpl: str, **values) -> frappe._dict:
 	return doc
 
 
+def restore_quarantine(previous: str | None):
+	"""Put MOM Settings' quarantine warehouse back after a test pointed it at the test company's."""
+	frappe.db.set_single_value("MOM Settings", "quarantine_warehouse", previous)
+	frappe.db.commit()
+
+
 def world(prefix: str | None = None) -> frappe._dict:
 	prefix = prefix or frappe.generate_hash(length=6).upper()
 	company = erpnext_company()

@@ -282,7 +282,4 @@ def quality_history(demo: Demo):
 
 	for name in frappe.get_all("Quality Characteristic", pluck="name"):
 		recompute(name)
-	hold = frappe.db.get_value("Quality Hold", {"quality_characteristic": shaft, "status": "Open"})
-	if hold:
-		demo.note(f"SPC: {shaft} shows the bearing-seat drift; quality hold {hold} is open")
 

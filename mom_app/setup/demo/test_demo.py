@@ -169,8 +169,15 @@ class TestDemoPlant(FrappeTestCase):
 			self.assertEqual(normalize_badge(badge), badge, "demo badges are stored in canonical form")
 
 	def test_one_user_per_role(self):
+		from mom_app.setup.demo.data import user_email
+		from mom_app.setup.demo.shop_history import APPROVERS
+
 		users = demo_users()
-		self.assertEqual(sorted(role for _email, _name, role in users), sorted(ROLES))
+		approvers = [(user_email(login), name, role) for login, (name, role) in APPROVERS.items()]
+		self.assertEqual(sorted(role for _email, _name, role in users + approvers), sorted(ROLES))
+		for email, _name, role in approvers:  # work-order approvers: desk users without an employee
+			self.assertIn(role, frappe.get_roles(email), email)
+			check_password(email, DEMO_PASSWORD)
 		for email, _name, role in users:
 			user = frappe.get_doc("User", email)
 			self.assertTrue(user.enabled)
