@@ -13,7 +13,10 @@ Patterns, or its ERPNext working hours when it has none, skipping the days of it
   a submitted card, or one whose quantities come from the terminal - ERPNext calls a draft's open quantity
   "process loss");
 - the ideal cycle time per unit: the Work Order operation's time / the order quantity, else the job card's
-  required time / its quantity; weighted by the units of each job card,
+  required time / its quantity; weighted by the units of each job card;
+- when no job card reports anything in a window, the machine's own part counters (IoT tags with the signal
+  roles Good Count / Reject Count, from their minute aggregates) with the ideal cycle time of the fastest BOM
+  operation planned on the workstation,
 
 calls the engine and upserts one OEE Record per window (named day-workstation-shift: unique).
 """
@@ -243,11 +246,75 @@ def production(window: dict, rows: list[dict], pru: dict) -> dict:
 	}
 
 
+def counter_tags(workstation: str) -> dict[str, list[tuple[str, str]]]:
+	"""{"good"/"reject": [(device, tag)]} of the workstation's machines (IoT Device.workstation)."""
+	roles = {"Good Count": "good", "Reject Count": "reject"}
+	out: dict[str, list[tuple[str, str]]] = {"good": [], "reject": []}
+	for device in frappe.get_all("IoT Device", filters={"workstation": workstation}, pluck="name"):
+		for tag in frappe.get_all(
+			"IoT Tag",
+			filters={"parent": device, "parenttype": "IoT Device", "signal_role": ("in", list(roles))},
+			fields=["tag_key", "signal_role"],
+		):
+			out[roles[tag.signal_role]].append((device, tag.tag_key))
+	return out
+
+
+def counter_increase(device: str, tag: str, start: datetime, end: datetime) -> float:
+	"""How much a machine's part counter rose from `start` to `end`, from its minute aggregates (a counter
+	that restarts from zero counts its new value)."""
+	before = frappe.db.sql(
+		"""select last_value from `tabIoT Minute Aggregate`
+		where device = %s and tag = %s and minute < %s order by minute desc limit 1""",
+		(device, tag, start),
+	)
+	values = frappe.db.sql(
+		"""select last_value from `tabIoT Minute Aggregate`
+		where device = %s and tag = %s and minute >= %s and minute < %s order by minute""",
+		(device, tag, start, end),
+		pluck=True,
+	)
+	previous = flt(before[0][0]) if before else (flt(values[0]) if values else 0.0)
+	total = 0.0
+	for value in values:
+		value = flt(value)
+		total += value - previous if value >= previous else value
+		previous = value
+	return total
+
+
+def workstation_ideal_cycle_time(workstation: str) -> float | None:
+	"""Seconds per unit of the fastest BOM operation planned on the workstation (submitted BOMs)."""
+	rows = frappe.db.sql(
+		"""select bo.time_in_mins, b.quantity from `tabBOM Operation` bo join `tabBOM` b on b.name = bo.parent
+		where bo.workstation = %s and b.docstatus = 1 and b.is_active = 1 and bo.time_in_mins > 0""",
+		(workstation,),
+	)
+	times = [flt(minutes) * 60 / (flt(qty) or 1) for minutes, qty in rows]
+	return min(times) if times else None
+
+
+def machine_production(workstation: str, window: dict, counters: dict) -> dict | None:
+	"""Quantities from the machine's good / reject counters when the job cards report none in the window."""
+	if not (counters["good"] or counters["reject"]):
+		return None
+	good = sum(counter_increase(d, t, window["start"], window["end"]) for d, t in counters["good"])
+	reject = sum(counter_increase(d, t, window["start"], window["end"]) for d, t in counters["reject"])
+	return {
+		"good": good,
+		"scrap": reject,
+		"rework": 0.0,
+		"produced": good + reject,
+		"ideal_cycle_time": workstation_ideal_cycle_time(workstation),
+	}
+
+
 # ------------------------------------------------------------------------------------------------ compute
 def compute(workstation: str, date_from, date_to, now: datetime | None = None) -> list:
 	"""Engine records (mom_app.engine.oee.OEERecord) of the workstation's windows from date_from to date_to."""
 	now = now or now_datetime()
 	records = []
+	counters = counter_tags(workstation)
 	for window in windows(workstation, date_from, date_to):
 		w = clip(window, now)
 		if not w:
@@ -258,6 +325,8 @@ def compute(workstation: str, date_from, date_to, now: datetime | None = None) -
 		rows = job_card_logs(workstation, start, end, now)
 		logs = [(r.from_time, r.to_time) for r in rows]
 		prod = production(w, rows, ideal_cycle_times(rows))
+		if not prod["produced"]:
+			prod = machine_production(workstation, w, counters) or prod
 		record = engine.compute_window(
 			w,
 			intervals,
