@@ -22,7 +22,10 @@ class TestMachineCounters(FrappeTestCase):
 		)
 		start = get_datetime("2026-03-02 08:00:00")
 		# good: 100 before the window, then 104, 110, a restart at 3, 9 → 10 + 9 = 19 in the window
-		series = {"good": [(-5, 100), (10, 104), (20, 110), (30, 3), (40, 9), (130, 50)], "reject": [(-5, 7), (35, 8)]}
+		series = {
+			"good": [(-5, 100), (10, 104), (20, 110), (30, 3), (40, 9), (130, 50)],
+			"reject": [(-5, 7), (35, 8)],
+		}
 		for tag, points in series.items():
 			for minutes, value in points:
 				minute = add_to_date(start, minutes=minutes)
@@ -47,4 +50,10 @@ class TestMachineCounters(FrappeTestCase):
 		prod = machine_production(workstation, {"start": start, "end": end}, tags)
 		self.assertEqual((prod["good"], prod["scrap"], prod["produced"]), (19, 1, 20))
 		self.assertIsNone(prod["ideal_cycle_time"])  # no BOM plans an operation on this workstation
-		self.assertIsNone(machine_production(make_workstation(f"MOM-OEE-NONE-{prefix}"), {"start": start, "end": end}, counter_tags(f"MOM-OEE-NONE-{prefix}")))
+		self.assertIsNone(
+			machine_production(
+				make_workstation(f"MOM-OEE-NONE-{prefix}"),
+				{"start": start, "end": end},
+				counter_tags(f"MOM-OEE-NONE-{prefix}"),
+			)
+		)

@@ -53,7 +53,9 @@ def spc_chart(characteristic: str) -> dict:
 		"keys": outcome.get("keys") or [],
 		"chart": outcome.get("chart"),
 		"violations": outcome.get("violations") or {},
-		"rules": {r.rule: {"description": _(RULES.get(r.rule, "")), "open_hold": r.open_hold} for r in char.rules},
+		"rules": {
+			r.rule: {"description": _(RULES.get(r.rule, "")), "open_hold": r.open_hold} for r in char.rules
+		},
 		"capability": outcome.get("capability"),
 		"capability_error": outcome.get("capability_error"),
 		"open_holds": frappe.get_all(
@@ -92,7 +94,9 @@ def scan(code: str) -> dict:
 			frappe.has_permission(doctype, "read", doc=code, throw=True)
 			return {"kind": doctype, "name": code, "inspections": _inspections_for(doctype, code)}
 	frappe.throw(
-		_("{0} is not a known work order, job card, batch, receipt, delivery or inspection.").format(frappe.bold(code)),
+		_("{0} is not a known work order, job card, batch, receipt, delivery or inspection.").format(
+			frappe.bold(code)
+		),
 		ScanError,
 		title=_("Unknown code"),
 	)
@@ -102,7 +106,19 @@ def _summary(name: str) -> dict:
 	qi = frappe.db.get_value(
 		"Quality Inspection",
 		name,
-		["name", "item_code", "item_name", "batch_no", "mom_stage", "mom_check", "sample_size", "docstatus", "status", "reference_type", "reference_name"],
+		[
+			"name",
+			"item_code",
+			"item_name",
+			"batch_no",
+			"mom_stage",
+			"mom_check",
+			"sample_size",
+			"docstatus",
+			"status",
+			"reference_type",
+			"reference_name",
+		],
 		as_dict=True,
 	)
 	return qi
@@ -117,22 +133,35 @@ def _inspections_for(doctype: str, name: str) -> list[dict]:
 			triggers.create_ipqc_inspections(doc)
 		refs = [("Job Card", name)]
 	elif doctype == "Work Order":
-		refs = [("Job Card", jc) for jc in frappe.get_all("Job Card", filters={"work_order": name}, pluck="name")]
+		refs = [
+			("Job Card", jc) for jc in frappe.get_all("Job Card", filters={"work_order": name}, pluck="name")
+		]
 		refs += [
 			("Stock Entry", se)
-			for se in frappe.get_all("Stock Entry", filters={"work_order": name, "docstatus": 1}, pluck="name")
+			for se in frappe.get_all(
+				"Stock Entry", filters={"work_order": name, "docstatus": 1}, pluck="name"
+			)
 		]
 	elif doctype == "Batch":
 		names = frappe.get_list(
-			"Quality Inspection", filters={"batch_no": name, "docstatus": 0}, pluck="name", order_by="creation"
+			"Quality Inspection",
+			filters={"batch_no": name, "docstatus": 0},
+			pluck="name",
+			order_by="creation",
 		)
 		return [_summary(n) for n in names]
 	else:
 		doc = frappe.get_doc(doctype, name)
 		stage = {"Purchase Receipt": "IQC", "Delivery Note": "OQC", "Stock Entry": "FQC"}[doctype]
-		if doc.docstatus == 1 or doctype == "Delivery Note" or (doctype == "Purchase Receipt" and doc.docstatus == 0):
+		if (
+			doc.docstatus == 1
+			or doctype == "Delivery Note"
+			or (doctype == "Purchase Receipt" and doc.docstatus == 0)
+		):
 			if not (doctype == "Stock Entry" and doc.purpose != "Manufacture"):
-				triggers.create_document_inspections(doc, stage, gated_only=doc.docstatus == 0 and doctype == "Purchase Receipt")
+				triggers.create_document_inspections(
+					doc, stage, gated_only=doc.docstatus == 0 and doctype == "Purchase Receipt"
+				)
 		refs = [(doctype, name)]
 	out = []
 	for ref_type, ref_name in refs:
@@ -147,7 +176,13 @@ def get_inspection(name: str) -> dict:
 	qi = frappe.get_doc("Quality Inspection", name)
 	qi.check_permission("read")
 	sampling = json.loads(qi.get("mom_sampling_json") or "{}")
-	plan = frappe.db.get_value("Inspection Plan", qi.mom_inspection_plan, ["title", "require_photo"], as_dict=True) if qi.get("mom_inspection_plan") else None
+	plan = (
+		frappe.db.get_value(
+			"Inspection Plan", qi.mom_inspection_plan, ["title", "require_photo"], as_dict=True
+		)
+		if qi.get("mom_inspection_plan")
+		else None
+	)
 	return {
 		"name": qi.name,
 		"docstatus": qi.docstatus,
@@ -202,7 +237,9 @@ def submit_inspection(
 	readings = json.loads(readings) if isinstance(readings, str) else (readings or {})
 	defects = json.loads(defects) if isinstance(defects, str) else (defects or {})
 	if client_id:
-		done = frappe.db.get_value("Quality Inspection", {"mom_client_id": client_id}, ["name", "status"], as_dict=True)
+		done = frappe.db.get_value(
+			"Quality Inspection", {"mom_client_id": client_id}, ["name", "status"], as_dict=True
+		)
 		if done:
 			return {"name": done.name, "status": done.status, "replayed": True, **_hold_of(done.name)}
 	qi = frappe.get_doc("Quality Inspection", name, for_update=True)
@@ -218,13 +255,21 @@ def submit_inspection(
 			errors.append(_("Unknown parameter row {0}.").format(row_name))
 			continue
 		if cint(row.numeric):
-			values = [str(v).strip() for v in (entry if isinstance(entry, list) else [entry]) if str(v).strip() != ""]
+			values = [
+				str(v).strip()
+				for v in (entry if isinstance(entry, list) else [entry])
+				if str(v).strip() != ""
+			]
 			bad = [v for v in values if not _is_number(v)]
 			if bad:
 				errors.append(_("{0}: {1} is not a number.").format(row.specification, ", ".join(bad)))
 				continue
 			if len(values) != needed:
-				errors.append(_("{0}: {1} readings entered, the plan needs {2}.").format(row.specification, len(values), needed))
+				errors.append(
+					_("{0}: {1} readings entered, the plan needs {2}.").format(
+						row.specification, len(values), needed
+					)
+				)
 				continue
 			for i in range(1, 11):
 				row.set(f"reading_{i}", values[i - 1] if i <= len(values) else None)
@@ -255,7 +300,9 @@ def submit_inspection(
 			errors.append(_("{0} defects cannot be negative.").format(_(cls.title())))
 			continue
 		if value > flt(qi.sample_size):
-			errors.append(_("{0} defects cannot exceed the sample size {1}.").format(_(cls.title()), qi.sample_size))
+			errors.append(
+				_("{0} defects cannot exceed the sample size {1}.").format(_(cls.title()), qi.sample_size)
+			)
 			continue
 		qi.set(f"mom_defects_{cls}", value)
 	if errors:

@@ -46,7 +46,7 @@ def downstream_batches(batches: list[str]) -> dict[str, str]:
 	found: dict[str, str] = {}
 	for batch in batches:
 		walk = genealogy.trace(store.fetch, ("Batch", batch), "forward", 20)
-		for doctype, name in walk.nodes("Batch"):
+		for _doctype, name in walk.nodes("Batch"):
 			if name not in batches and name not in found:
 				found[name] = batch
 	return found
@@ -108,7 +108,11 @@ def work_orders_consuming(batches: list[str]) -> list[str]:
 		return []
 	return frappe.get_all(
 		"Work Order",
-		filters={"name": ("in", rows), "docstatus": 1, "status": ("not in", ("Completed", "Stopped", "Closed"))},
+		filters={
+			"name": ("in", rows),
+			"docstatus": 1,
+			"status": ("not in", ("Completed", "Stopped", "Closed")),
+		},
 		pluck="name",
 	)
 
@@ -150,7 +154,9 @@ def raise_hold(
 	cards = {c["name"]: c for c in job_cards_for(work_orders)}
 	for name in job_cards or []:
 		if name not in cards and frappe.db.exists("Job Card", name):
-			card = frappe.db.get_value("Job Card", name, ["name", "work_order", "operation", "docstatus"], as_dict=True)
+			card = frappe.db.get_value(
+				"Job Card", name, ["name", "work_order", "operation", "docstatus"], as_dict=True
+			)
 			if card.docstatus == 0:
 				cards[name] = card
 				if card.work_order and card.work_order not in work_orders:
@@ -162,7 +168,7 @@ def raise_hold(
 			"subject": reason[:140],
 			"procedure": quality_procedure(),
 			"status": "Open",
-			"details": "<p>{}</p>".format(frappe.utils.escape_html(reason)),
+			"details": f"<p>{frappe.utils.escape_html(reason)}</p>",
 		}
 	).insert(ignore_permissions=True)
 
@@ -186,10 +192,19 @@ def raise_hold(
 		for warehouse, qty in stock or [(None, 0.0)]:
 			hold.append(
 				"batches",
-				{"batch_no": batch, "item_code": item, "warehouse": warehouse, "qty": qty, "relation": relation[batch]},
+				{
+					"batch_no": batch,
+					"item_code": item,
+					"warehouse": warehouse,
+					"qty": qty,
+					"relation": relation[batch],
+				},
 			)
 	for card in cards.values():
-		hold.append("job_cards", {"job_card": card["name"], "work_order": card["work_order"], "operation": card["operation"]})
+		hold.append(
+			"job_cards",
+			{"job_card": card["name"], "work_order": card["work_order"], "operation": card["operation"]},
+		)
 	hold.flags.ignore_permissions = True
 	hold.insert()
 
@@ -198,10 +213,14 @@ def raise_hold(
 	for row in hold.job_cards:
 		row.db_set("paused", pause_job_card(row.job_card, hold.name), update_modified=False)
 	if quality_inspection:
-		frappe.db.set_value("Quality Inspection", quality_inspection, "mom_quality_hold", hold.name, update_modified=False)
+		frappe.db.set_value(
+			"Quality Inspection", quality_inspection, "mom_quality_hold", hold.name, update_modified=False
+		)
 	hold.add_comment(
 		"Info",
-		_("Hold raised: {0} batch(es) frozen, {1} job card(s) paused.").format(len(all_batches), len(hold.job_cards)),
+		_("Hold raised: {0} batch(es) frozen, {1} job card(s) paused.").format(
+			len(all_batches), len(hold.job_cards)
+		),
 	)
 	notify(hold)
 	return hold
@@ -221,7 +240,9 @@ def pause_job_card(name: str, hold_name: str) -> bool:
 	card.flags.ignore_permissions = True
 	card.flags.mom_hold_update = True
 	card.save()
-	card.add_comment("Info", _("Paused by quality hold {0}.").format(get_link_to_form("Quality Hold", hold_name)))
+	card.add_comment(
+		"Info", _("Paused by quality hold {0}.").format(get_link_to_form("Quality Hold", hold_name))
+	)
 	return running
 
 
@@ -237,9 +258,7 @@ def notify(hold):
 		distinct=True,
 	)
 	users = [
-		u
-		for u in users
-		if u not in ("Administrator", "Guest") and frappe.db.get_value("User", u, "enabled")
+		u for u in users if u not in ("Administrator", "Guest") and frappe.db.get_value("User", u, "enabled")
 	]
 	if users:
 		make_notification_logs(
@@ -254,7 +273,10 @@ def notify(hold):
 			users,
 		)
 	frappe.publish_realtime(
-		"mom_quality_hold", {"name": hold.name, "status": hold.status}, doctype="Quality Hold", docname=hold.name
+		"mom_quality_hold",
+		{"name": hold.name, "status": hold.status},
+		doctype="Quality Hold",
+		docname=hold.name,
 	)
 
 
@@ -265,7 +287,9 @@ def held_batches(batches: list[str]) -> dict[str, str]:
 	if not batches:
 		return {}
 	rows = frappe.get_all(
-		"Batch", filters={"name": ("in", batches), "mom_quality_hold": ("is", "set")}, fields=["name", "mom_quality_hold"]
+		"Batch",
+		filters={"name": ("in", batches), "mom_quality_hold": ("is", "set")},
+		fields=["name", "mom_quality_hold"],
 	)
 	return {r.name: r.mom_quality_hold for r in rows}
 
@@ -288,6 +312,9 @@ def check_stock_ledger_entry(sle, method=None):
 	"""doc_event on Stock Ledger Entry (validate): every stock transaction of every kind passes here."""
 	if sle.is_cancelled or frappe.flags.in_install:
 		return
+	# every stock transaction passes here: one indexed lookup when nothing is held (the usual case)
+	if not frappe.db.exists("Batch", {"mom_quality_hold": ("is", "set")}):
+		return
 	batches = sle_batches(sle)
 	held = held_batches(batches)
 	if not held:
@@ -303,9 +330,9 @@ def check_stock_ledger_entry(sle, method=None):
 		frappe.bold(batch), get_link_to_form("Quality Hold", hold), reason
 	)
 	if quarantine:
-		message += " " + _("Only a transfer into the quarantine warehouse {0} may move it until the hold is released.").format(
-			frappe.bold(quarantine)
-		)
+		message += " " + _(
+			"Only a transfer into the quarantine warehouse {0} may move it until the hold is released."
+		).format(frappe.bold(quarantine))
 	else:
 		message += " " + _("It cannot be moved until the hold is released.")
 	frappe.throw(message, HeldBatchError, title=_("Batch on quality hold"))
@@ -349,7 +376,10 @@ def release(hold, disposition: str, remarks: str | None = None):
 		if frappe.db.get_value("Job Card", row.job_card, "mom_quality_hold") == hold.name:
 			frappe.db.set_value("Job Card", row.job_card, "mom_quality_hold", None)
 			frappe.get_doc("Job Card", row.job_card).add_comment(
-				"Info", _("Quality hold {0} released ({1}); the job may be resumed.").format(hold.name, _(disposition))
+				"Info",
+				_("Quality hold {0} released ({1}); the job may be resumed.").format(
+					hold.name, _(disposition)
+				),
 			)
 
 	hold.status = "Released"
@@ -371,7 +401,9 @@ def release(hold, disposition: str, remarks: str | None = None):
 		nc.save()
 	hold.add_comment(
 		"Info",
-		_("Released with disposition {0} by {1}. {2}").format(_(disposition), frappe.session.user, remarks or ""),
+		_("Released with disposition {0} by {1}. {2}").format(
+			_(disposition), frappe.session.user, remarks or ""
+		),
 	)
 	notify(hold)
 	return hold
@@ -381,7 +413,9 @@ def held_stock(hold) -> list:
 	rows = []
 	for row in hold.batches:
 		for warehouse, qty in batch_stock(row.batch_no):
-			rows.append(frappe._dict(batch_no=row.batch_no, item_code=row.item_code, warehouse=warehouse, qty=qty))
+			rows.append(
+				frappe._dict(batch_no=row.batch_no, item_code=row.item_code, warehouse=warehouse, qty=qty)
+			)
 	return rows
 
 
@@ -436,7 +470,9 @@ def rework_orders(hold) -> list[tuple[str, str, str]]:
 				"Job Card", row.job_card, ["production_item", "total_completed_qty"], as_dict=True
 			)
 			if card and flt(card.total_completed_qty) > 0:
-				by_item[card.production_item] = by_item.get(card.production_item, 0.0) + flt(card.total_completed_qty)
+				by_item[card.production_item] = by_item.get(card.production_item, 0.0) + flt(
+					card.total_completed_qty
+				)
 		if not by_item:
 			return []  # nothing made yet: the job is corrected in place when it resumes
 	for item_code, qty in by_item.items():
@@ -448,7 +484,9 @@ def rework_orders(hold) -> list[tuple[str, str, str]]:
 		wo.bom_no = bom
 		wo.qty = qty
 		wo.company = frappe.db.get_value("BOM", bom, "company")
-		if frappe.get_meta("Work Order").has_field("mom_order_type") and frappe.db.exists("Production Order Type", "Rework"):
+		if frappe.get_meta("Work Order").has_field("mom_order_type") and frappe.db.exists(
+			"Production Order Type", "Rework"
+		):
 			wo.mom_order_type = "Rework"
 		wo.description = _("Rework after quality hold {0}").format(hold.name)
 		wo.flags.ignore_permissions = True
@@ -482,14 +520,22 @@ def supplier_returns(hold) -> list[tuple[str, str, str]]:
 		pluck=True,
 	)
 	if not receipts:
-		frappe.throw(_("None of the held batches came in on a Purchase Receipt: nothing to return."), DispositionError)
+		frappe.throw(
+			_("None of the held batches came in on a Purchase Receipt: nothing to return."), DispositionError
+		)
 	made = []
 	for receipt in receipts:
 		ret = make_purchase_return(receipt)
 		keep = []
 		for row in ret.items:
 			batch = row.batch_no or next(
-				(b for b, _q in row_batches(frappe.get_doc("Purchase Receipt Item", row.purchase_receipt_item)) if b in held),
+				(
+					b
+					for b, _q in row_batches(
+						frappe.get_doc("Purchase Receipt Item", row.purchase_receipt_item)
+					)
+					if b in held
+				),
 				None,
 			)
 			if batch in held:

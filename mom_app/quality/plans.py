@@ -5,14 +5,14 @@ At each trigger (a receipt, a job card, a Manufacture entry, a delivery) `inspec
 that matches the item (most specific wins), works out the sample from the plan's sampling rule and the
 item's switching state (AQL: ISO 2859-1 / GB/T 2828.1), and creates the Quality Inspection with the
 template's parameters, the sample size, the batch and the work order filled. Creating is idempotent: one
-inspection per plan × document row × batch (× IPQC check).
+inspection per plan x document row x batch (x IPQC check).
 """
 
 import json
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, now_datetime, nowdate
+from frappe.utils import cint, flt, nowdate
 
 from mom_app.engine import aql
 from mom_app.engine.inspection_plans import match_plan
@@ -56,7 +56,9 @@ def find_plan(stage: str, item_code: str, supplier: str | None = None, operation
 	plans = frappe.get_all("Inspection Plan", filters={"stage": stage, "enabled": 1}, fields=PLAN_FIELDS)
 	if not plans:
 		return None
-	found = match_plan(plans, stage, item_code, item_groups_of(item_code), supplier=supplier, operation=operation)
+	found = match_plan(
+		plans, stage, item_code, item_groups_of(item_code), supplier=supplier, operation=operation
+	)
 	return frappe._dict(found) if found else None
 
 
@@ -65,17 +67,20 @@ def find_plan(stage: str, item_code: str, supplier: str | None = None, operation
 
 def class_aqls(plan) -> dict[str, str]:
 	return {
-		cls: aql.normalise_aql(plan.get(f"aql_{cls}"))
-		for cls in aql.DEFECT_CLASSES
-		if plan.get(f"aql_{cls}")
+		cls: aql.normalise_aql(plan.get(f"aql_{cls}")) for cls in aql.DEFECT_CLASSES if plan.get(f"aql_{cls}")
 	}
 
 
 def sampling_for(plan, lot_size: float, item_code: str, supplier: str | None = None) -> dict:
 	"""{sample_size, severity, text, plans: {class: {n, ac, re, code_letter, aql}}} for a lot of `lot_size`."""
-	lot = max(int(round(flt(lot_size))), 1)
+	lot = max(round(flt(lot_size)), 1)
 	if plan.sampling_method == "100%":
-		return {"sample_size": lot, "severity": None, "text": _("100 % inspection of {0}").format(lot), "plans": {}}
+		return {
+			"sample_size": lot,
+			"severity": None,
+			"text": _("100 % inspection of {0}").format(lot),
+			"plans": {},
+		}
 	if plan.sampling_method == "Fixed Sample":
 		n = min(cint(plan.fixed_sample_size) or 1, lot)
 		return {"sample_size": n, "severity": None, "text": _("Fixed sample of {0}").format(n), "plans": {}}
@@ -94,7 +99,9 @@ def sampling_for(plan, lot_size: float, item_code: str, supplier: str | None = N
 		plan.inspection_level or "II", _(SEVERITY_LABEL[severity]), lot
 	)
 	if state.severity == "Discontinued":
-		head += " — " + _("acceptance under this plan is DISCONTINUED until the supplier has corrected the process")
+		head += " — " + _(
+			"acceptance under this plan is DISCONTINUED until the supplier has corrected the process"
+		)
 	return {
 		"sample_size": n,
 		"severity": severity,
@@ -116,8 +123,12 @@ def sampling_for(plan, lot_size: float, item_code: str, supplier: str | None = N
 
 
 def switching_state(plan, item_code: str, supplier: str | None = None):
-	"""The AQL Switching State of plan × item (× supplier for IQC), created at normal inspection."""
-	filters = {"inspection_plan": plan.name, "item_code": item_code, "supplier": supplier or ("is", "not set")}
+	"""The AQL Switching State of plan x item (x supplier for IQC), created at normal inspection."""
+	filters = {
+		"inspection_plan": plan.name,
+		"item_code": item_code,
+		"supplier": supplier or ("is", "not set"),
+	}
 	name = frappe.db.get_value("AQL Switching State", filters)
 	if name:
 		return frappe.get_doc("AQL Switching State", name)
@@ -208,7 +219,10 @@ def readings_required(qi) -> int:
 	size and at most ERPNext's 10 reading columns."""
 	per = 5
 	if qi.get("mom_inspection_plan"):
-		per = cint(frappe.db.get_value("Inspection Plan", qi.mom_inspection_plan, "readings_per_parameter")) or 5
+		per = (
+			cint(frappe.db.get_value("Inspection Plan", qi.mom_inspection_plan, "readings_per_parameter"))
+			or 5
+		)
 	return max(1, min(per, 10, max(int(flt(qi.sample_size)), 1)))
 
 
@@ -234,7 +248,3 @@ def open_or_rejected(reference_type: str, reference_name: str, gated_only: bool 
 		)
 		rows = [r for r in rows if r.mom_inspection_plan in gated]
 	return [r for r in rows if r.docstatus == 0 or r.status == "Rejected"]
-
-
-def now():
-	return now_datetime()

@@ -10,9 +10,8 @@ Points come from:
     subgroups for Xbar charts.
 """
 
-import numpy as np
-
 import frappe
+import numpy as np
 from frappe import _
 from frappe.utils import cint, flt, get_datetime, now_datetime
 
@@ -30,7 +29,9 @@ class Series:
 		self.sample_sizes: list[float] = []
 		self.labels: list[str] = []  # x-axis text
 		self.keys: list[str] = []  # stable id of the point (inspection name, minute)
-		self.sources: list[dict] = []  # {quality_inspection, batch_no, reference_type, reference_name, work_order}
+		self.sources: list[
+			dict
+		] = []  # {quality_inspection, batch_no, reference_type, reference_name, work_order}
 
 
 def inspection_series(char, limit: int) -> Series:
@@ -59,7 +60,12 @@ def inspection_series(char, limit: int) -> Series:
 			.select(*[qr[f"reading_{i}"] for i in range(1, 11)])
 			.where(qr.specification == char.parameter)
 		)
-	rows = query.orderby(qi.report_date, order=frappe.qb.desc).orderby(qi.creation, order=frappe.qb.desc).limit(limit).run(as_dict=True)
+	rows = (
+		query.orderby(qi.report_date, order=frappe.qb.desc)
+		.orderby(qi.creation, order=frappe.qb.desc)
+		.limit(limit)
+		.run(as_dict=True)
+	)
 	rows.reverse()
 	n = cint(char.subgroup_size) or 5
 	for row in rows:
@@ -72,7 +78,9 @@ def inspection_series(char, limit: int) -> Series:
 		}
 		label = str(row.report_date)
 		if attribute:
-			series.values.append(cint(row.mom_defects_critical) + cint(row.mom_defects_major) + cint(row.mom_defects_minor))
+			series.values.append(
+				cint(row.mom_defects_critical) + cint(row.mom_defects_major) + cint(row.mom_defects_minor)
+			)
 			series.sample_sizes.append(flt(row.sample_size))
 			series.labels.append(label)
 			series.keys.append(row.name)
@@ -156,7 +164,13 @@ def evaluate(char, series: Series | None = None) -> dict:
 	"""The chart, its rule violations and the capability indices of a characteristic (JSON-safe)."""
 	series = series or load_series(char)
 	if len(series.values) < 2:
-		return {"points": len(series.values), "chart": None, "violations": {}, "capability": None, "labels": series.labels}
+		return {
+			"points": len(series.values),
+			"chart": None,
+			"violations": {},
+			"capability": None,
+			"labels": series.labels,
+		}
 	limits, secondary = frozen_limits(char)
 	kwargs = {"limits": limits, "secondary_limits": secondary}
 	data = np.asarray(series.values, dtype=float)
@@ -168,7 +182,9 @@ def evaluate(char, series: Series | None = None) -> dict:
 	result = spc.compute_chart(char.chart_type, data, subgroup_size=subgroup, **kwargs)
 	rules = selected_rules(char)
 	chart = result.to_dict(rules or None)
-	violations = {rule: [int(i) for i in idx] for rule, idx in chart.pop("violations", {}).items() if len(idx)}
+	violations = {
+		rule: [int(i) for i in idx] for rule, idx in chart.pop("violations", {}).items() if len(idx)
+	}
 	if not rules:
 		violations = {}
 	capability, capability_error = None, None

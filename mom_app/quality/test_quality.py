@@ -21,8 +21,21 @@ from mom_app.tests.utils import make_user
 def plan_inspections(reference_type, reference_name):
 	return frappe.get_all(
 		"Quality Inspection",
-		filters={"reference_type": reference_type, "reference_name": reference_name, "mom_inspection_plan": ("is", "set")},
-		fields=["name", "docstatus", "status", "batch_no", "sample_size", "mom_stage", "mom_check", "item_code"],
+		filters={
+			"reference_type": reference_type,
+			"reference_name": reference_name,
+			"mom_inspection_plan": ("is", "set"),
+		},
+		fields=[
+			"name",
+			"docstatus",
+			"status",
+			"batch_no",
+			"sample_size",
+			"mom_stage",
+			"mom_check",
+			"item_code",
+		],
 		order_by="creation",
 	)
 
@@ -45,12 +58,6 @@ class QualityCase(FrappeTestCase):
 		cls.inspector = make_user("Quality Inspector", "qc-inspector@mom-test.example")
 		cls.operator = make_user("MOM Operator", "qc-operator@mom-test.example")
 		cls.storekeeper = make_user("Storekeeper", "qc-store@mom-test.example")
-		cls.previous_quarantine = frappe.db.get_single_value("MOM Settings", "quarantine_warehouse")
-
-	@classmethod
-	def tearDownClass(cls):
-		testing.restore_quarantine(cls.previous_quarantine)
-		super().tearDownClass()
 
 	def setUp(self):
 		self.w = testing.world()
@@ -77,14 +84,19 @@ class TestIncomingInspection(QualityCase):
 		frappe.set_user("Administrator")
 		self.assertEqual(result["status"], "Rejected")
 		hold = frappe.get_doc("Quality Hold", result["quality_hold"])
-		self.assertEqual((hold.status, hold.source, hold.quality_inspection), ("Open", "Quality Inspection", qi.name))
+		self.assertEqual(
+			(hold.status, hold.source, hold.quality_inspection), ("Open", "Quality Inspection", qi.name)
+		)
 		self.assertEqual([b.batch_no for b in hold.batches], [lot])
 		self.assertEqual(frappe.db.get_value("Batch", lot, "mom_quality_hold"), hold.name)
 		nc = frappe.get_doc("Non Conformance", hold.non_conformance)
 		self.assertEqual(nc.status, "Open")
 		# inspectors and supervisors are told
 		self.assertTrue(
-			frappe.db.exists("Notification Log", {"document_type": "Quality Hold", "document_name": hold.name, "for_user": self.inspector})
+			frappe.db.exists(
+				"Notification Log",
+				{"document_type": "Quality Hold", "document_name": hold.name, "for_user": self.inspector},
+			)
 		)
 
 		# the held batch cannot move, except into quarantine
@@ -101,7 +113,9 @@ class TestIncomingInspection(QualityCase):
 		hold.release("Scrap", "bent pins")
 		frappe.set_user("Administrator")
 		hold.reload()
-		self.assertEqual((hold.status, hold.disposition, hold.released_by), ("Released", "Scrap", self.inspector))
+		self.assertEqual(
+			(hold.status, hold.disposition, hold.released_by), ("Released", "Scrap", self.inspector)
+		)
 		(doc,) = hold.documents
 		issue = frappe.get_doc(doc.reference_doctype, doc.reference_name)
 		self.assertEqual((issue.purpose, issue.docstatus), ("Material Issue", 1))
@@ -109,7 +123,9 @@ class TestIncomingInspection(QualityCase):
 		self.assertFalse(frappe.db.get_value("Batch", lot, "mom_quality_hold"))
 		self.assertEqual(frappe.db.get_value("Non Conformance", hold.non_conformance, "status"), "Resolved")
 		audit = frappe.get_all(
-			"Comment", filters={"reference_doctype": "Quality Hold", "reference_name": hold.name}, pluck="content"
+			"Comment",
+			filters={"reference_doctype": "Quality Hold", "reference_name": hold.name},
+			pluck="content",
 		)
 		self.assertTrue(any("Scrap" in c and self.inspector in c for c in audit), audit)
 		# the plan found the receipt's item
@@ -152,7 +168,9 @@ class TestIncomingInspection(QualityCase):
 		pr.reload()
 		pr.submit()
 		self.assertEqual(pr.docstatus, 1)
-		self.assertEqual(frappe.db.get_value("Purchase Receipt Item", pr.items[0].name, "quality_inspection"), qi.name)
+		self.assertEqual(
+			frappe.db.get_value("Purchase Receipt Item", pr.items[0].name, "quality_inspection"), qi.name
+		)
 
 	def test_return_to_supplier_and_use_as_is(self):
 		w = self.w
@@ -179,14 +197,21 @@ class TestIncomingInspection(QualityCase):
 	def test_switching_to_tightened_after_two_rejections_in_five(self):
 		w = self.w
 		plan = testing.plan("IQC", w.rm, w.template)
-		outcomes = [0, 2, 0, 2]  # major defects per lot; Ac 0 / Re 1 at lot 50 (code letter F, n=20... see state)
+		outcomes = [
+			0,
+			2,
+			0,
+			2,
+		]  # major defects per lot; Ac 0 / Re 1 at lot 50 (code letter F, n=20... see state)
 		for i, defects in enumerate(outcomes):
 			pr = testing.received(w, f"QC-{w.prefix}-S{i}", qty=500)
 			(qi,) = plan_inspections("Purchase Receipt", pr.name)
 			frappe.set_user(self.inspector)
 			fill(qi.name, ["10.0", "10.0", "10.0"], defects={"major": defects})
 			frappe.set_user("Administrator")
-		state = frappe.get_doc("AQL Switching State", {"inspection_plan": plan.name, "item_code": w.rm, "supplier": w.supplier})
+		state = frappe.get_doc(
+			"AQL Switching State", {"inspection_plan": plan.name, "item_code": w.rm, "supplier": w.supplier}
+		)
 		self.assertEqual(state.severity, "Tightened")
 		self.assertEqual(state.lots_inspected, 4)
 		self.assertEqual(state.history[-1].to_severity.lower(), "tightened")
@@ -262,7 +287,12 @@ class TestMobileInspectionInput(QualityCase):
 
 	def test_photo_required(self):
 		frappe.set_user("Administrator")
-		frappe.db.set_value("Inspection Plan", frappe.db.get_value("Quality Inspection", self.qi.name, "mom_inspection_plan"), "require_photo", 1)
+		frappe.db.set_value(
+			"Inspection Plan",
+			frappe.db.get_value("Quality Inspection", self.qi.name, "mom_inspection_plan"),
+			"require_photo",
+			1,
+		)
 		frappe.set_user(self.inspector)
 		self.assert_refused(["10", "10", "10"], text="photo")
 		frappe.get_doc(
@@ -278,8 +308,9 @@ class TestMobileInspectionInput(QualityCase):
 		self.assertEqual(fill(self.qi.name, ["10", "10", "10"], defects={"major": 0})["status"], "Accepted")
 
 	def test_retried_request_is_applied_once(self):
-		first = fill(self.qi.name, ["10", "10", "10"], defects={"major": 0}, client_id="retry-qc-1")
-		again = fill(self.qi.name, ["10", "10", "10"], defects={"major": 0}, client_id="retry-qc-1")
+		client_id = f"retry-qc-{frappe.generate_hash(length=10)}"
+		first = fill(self.qi.name, ["10", "10", "10"], defects={"major": 0}, client_id=client_id)
+		again = fill(self.qi.name, ["10", "10", "10"], defects={"major": 0}, client_id=client_id)
 		self.assertEqual((first["replayed"], again["replayed"], again["name"]), (False, True, first["name"]))
 
 	def test_scan_resolves_codes(self):
@@ -381,7 +412,12 @@ class TestSPC(QualityCase):
 	def test_violation_raises_hold_once(self):
 		testing.plan("IQC", self.w.rm, self.w.template, sampling_method="Fixed Sample", fixed_sample_size=3)
 		char = self.characteristic(["N1", "N2"])
-		stable = [["10.00", "10.01", "9.99"], ["10.01", "10.00", "10.00"], ["9.99", "10.00", "10.01"], ["10.00", "9.99", "10.00"]]
+		stable = [
+			["10.00", "10.01", "9.99"],
+			["10.01", "10.00", "10.00"],
+			["9.99", "10.00", "10.01"],
+			["10.00", "9.99", "10.00"],
+		]
 		for i in range(12):
 			self.assertFalse(self.inspect_lot(i, stable[i % 4])["quality_hold"])
 		self.assertFalse(frappe.get_all("Quality Hold", filters={"quality_characteristic": char.name}))
@@ -392,14 +428,18 @@ class TestSPC(QualityCase):
 		)
 		self.assertEqual(hold.source, "SPC")
 		self.assertIn("N1", hold.reason)
-		self.assertEqual(frappe.db.get_value("Batch", f"QC-{self.w.prefix}-P99", "mom_quality_hold"), hold.name)
+		self.assertEqual(
+			frappe.db.get_value("Batch", f"QC-{self.w.prefix}-P99", "mom_quality_hold"), hold.name
+		)
 		char.reload()
 		self.assertEqual(char.points, 13)
 		self.assertGreater(char.violations, 0)
 		self.assertIsNotNone(char.cpk)
 		# recomputing the same data raises nothing new
 		char.recompute()
-		self.assertEqual(len(frappe.get_all("Quality Hold", filters={"quality_characteristic": char.name})), 1)
+		self.assertEqual(
+			len(frappe.get_all("Quality Hold", filters={"quality_characteristic": char.name})), 1
+		)
 
 		chart = api.spc_chart(char.name)
 		self.assertEqual(chart["chart"]["n_points"], 13)
@@ -408,7 +448,7 @@ class TestSPC(QualityCase):
 
 		from mom_app.quality.report.process_capability.process_capability import execute
 
-		columns, data, _msg, graph, summary = execute({"item_code": self.w.rm})
+		_columns, data, _msg, graph, _summary = execute({"item_code": self.w.rm})
 		(row,) = data
 		self.assertEqual((row["characteristic"], row["points"]), (char.name, 13))
 		self.assertAlmostEqual(row["cpk"], char.cpk, places=2)
@@ -431,6 +471,17 @@ class TestSPC(QualityCase):
 
 
 class TestSPCFromIoT(QualityCase):
+	# the scheduler job under test commits: MOM Settings' quarantine warehouse is put back afterwards
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.previous_quarantine = frappe.db.get_single_value("MOM Settings", "quarantine_warehouse")
+
+	@classmethod
+	def tearDownClass(cls):
+		testing.restore_quarantine(cls.previous_quarantine)
+		super().tearDownClass()
+
 	def test_iot_signal_violation_pauses_the_workstations_running_job(self):
 		from frappe.utils import add_to_date, now_datetime
 

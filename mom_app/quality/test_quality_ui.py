@@ -20,11 +20,15 @@ class TestQualityPages(FrappeTestCase):
 		testing.plan("IQC", cls.w.rm, cls.w.template, readings_per_parameter=3)
 		cls.lot = f"QC-UI-{cls.w.prefix}"
 		cls.pr = testing.received(cls.w, cls.lot, qty=500)
-		cls.qi = frappe.get_all(
-			"Quality Inspection", filters={"reference_name": cls.pr.name}, pluck="name"
-		)[0]
-		cls.inspector = make_user("Quality Inspector", "ui-qc-inspector@mom-test.example", language="zh", password=PASSWORD)
-		cls.operator = make_user("MOM Operator", "ui-qc-operator@mom-test.example", language="zh", password=PASSWORD)
+		cls.qi = frappe.get_all("Quality Inspection", filters={"reference_name": cls.pr.name}, pluck="name")[
+			0
+		]
+		cls.inspector = make_user(
+			"Quality Inspector", "ui-qc-inspector@mom-test.example", language="zh", password=PASSWORD
+		)
+		cls.operator = make_user(
+			"MOM Operator", "ui-qc-operator@mom-test.example", language="zh", password=PASSWORD
+		)
 		cls.char = frappe.get_doc(
 			{
 				"doctype": "Quality Characteristic",
@@ -84,7 +88,9 @@ class TestQualityPages(FrappeTestCase):
 		qi = frappe.get_doc("Quality Inspection", self.qi)
 		self.assertEqual((qi.docstatus, qi.status, qi.mom_defects_major), (1, "Rejected", 2))
 		numeric = next(r for r in qi.readings if r.numeric)
-		self.assertEqual([numeric.reading_1, numeric.reading_2, numeric.reading_3], ["10.01", "9.99", "10.00"])
+		self.assertEqual(
+			[numeric.reading_1, numeric.reading_2, numeric.reading_3], ["10.01", "9.99", "10.00"]
+		)
 		self.assertTrue(qi.mom_quality_hold)
 		self.assertEqual(frappe.db.get_value("Batch", self.lot, "mom_quality_hold"), qi.mom_quality_hold)
 

@@ -11,17 +11,25 @@ from mom_app.tests.utils import erpnext_company, make_workstation
 
 def parameter(name: str) -> str:
 	if not frappe.db.exists("Quality Inspection Parameter", name):
-		frappe.get_doc({"doctype": "Quality Inspection Parameter", "parameter": name}).insert(ignore_permissions=True)
+		frappe.get_doc({"doctype": "Quality Inspection Parameter", "parameter": name}).insert(
+			ignore_permissions=True
+		)
 	return name
 
 
-def template(prefix: str, numeric: str, visual: str | None = None, low: float = 9.9, high: float = 10.1) -> str:
+def template(
+	prefix: str, numeric: str, visual: str | None = None, low: float = 9.9, high: float = 10.1
+) -> str:
 	name = f"MOM-QT-{prefix}"
 	rows = [{"specification": parameter(numeric), "numeric": 1, "min_value": low, "max_value": high}]
 	if visual:
 		rows.append({"specification": parameter(visual), "numeric": 0, "value": "OK"})
 	frappe.get_doc(
-		{"doctype": "Quality Inspection Template", "quality_inspection_template_name": name, "item_quality_inspection_parameter": rows}
+		{
+			"doctype": "Quality Inspection Template",
+			"quality_inspection_template_name": name,
+			"item_quality_inspection_parameter": rows,
+		}
 	).insert(ignore_permissions=True)
 	return name
 
@@ -143,7 +151,9 @@ def work_order(w, qty: float = 10) -> frappe._dict:
 	workstation = make_workstation(f"MOM-QC-WS-{w.prefix}")
 	operation = f"MOM-QC-OP-{w.prefix}"
 	if not frappe.db.exists("Operation", operation):
-		frappe.get_doc({"doctype": "Operation", "name": operation, "workstation": workstation}).insert(ignore_permissions=True)
+		frappe.get_doc({"doctype": "Operation", "name": operation, "workstation": workstation}).insert(
+			ignore_permissions=True
+		)
 	bom = submit(
 		frappe.get_doc(
 			{
@@ -178,12 +188,16 @@ def work_order(w, qty: float = 10) -> frappe._dict:
 	wo.get_items_and_operations_from_bom()
 	submit(wo)
 	card = frappe.get_doc("Job Card", {"work_order": wo.name})
-	return frappe._dict(work_order=wo.name, job_card=card.name, operation=operation, workstation=workstation, bom=bom.name)
+	return frappe._dict(
+		work_order=wo.name, job_card=card.name, operation=operation, workstation=workstation, bom=bom.name
+	)
 
 
 def start_job(job_card: str, employee: str | None = None, minutes_ago: int = 30):
 	card = frappe.get_doc("Job Card", job_card)
-	card.append("time_logs", {"from_time": add_to_date(now_datetime(), minutes=-minutes_ago), "employee": employee})
+	card.append(
+		"time_logs", {"from_time": add_to_date(now_datetime(), minutes=-minutes_ago), "employee": employee}
+	)
 	card.save(ignore_permissions=True)
 	return card
 

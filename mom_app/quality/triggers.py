@@ -23,14 +23,25 @@ def create_document_inspections(doc, stage: str, gated_only: bool = False) -> li
 		plan = plans.find_plan(stage, row.item_code, supplier=supplier)
 		if not plan or (gated_only and not plan.gate):
 			continue
-		batches = row_batches(row) if doc.docstatus == 1 else [(row.get("batch_no") or None, flt(row.get("stock_qty") or row.get("transfer_qty") or row.get("qty")))]
+		batches = (
+			row_batches(row)
+			if doc.docstatus == 1
+			else [
+				(
+					row.get("batch_no") or None,
+					flt(row.get("stock_qty") or row.get("transfer_qty") or row.get("qty")),
+				)
+			]
+		)
 		for batch, qty in batches:
 			key = row.name if len(batches) == 1 else f"{row.name}:{batch}"
 			existing = plans.existing_inspection(plan.name, doc.doctype, doc.name, row.item_code, key)
 			if existing:
 				# a gated inspection made on the draft learns its batch when the receipt is submitted
 				if batch and not frappe.db.get_value("Quality Inspection", existing, "batch_no"):
-					frappe.db.set_value("Quality Inspection", existing, "batch_no", batch, update_modified=False)
+					frappe.db.set_value(
+						"Quality Inspection", existing, "batch_no", batch, update_modified=False
+					)
 				continue
 			made.append(
 				plans.create_inspection(
@@ -47,7 +58,9 @@ def create_document_inspections(doc, stage: str, gated_only: bool = False) -> li
 			)
 	if made and doc.docstatus == 0:
 		frappe.msgprint(
-			_("Quality inspection(s) created: {0}").format(", ".join(get_link_to_form("Quality Inspection", n) for n in made)),
+			_("Quality inspection(s) created: {0}").format(
+				", ".join(get_link_to_form("Quality Inspection", n) for n in made)
+			),
 			alert=True,
 		)
 	return made
@@ -56,13 +69,20 @@ def create_document_inspections(doc, stage: str, gated_only: bool = False) -> li
 def ipqc_done(job_card: str) -> list[dict]:
 	rows = frappe.get_all(
 		"Quality Inspection",
-		filters={"reference_type": "Job Card", "reference_name": job_card, "docstatus": ("<", 2), "mom_check": ("is", "set")},
+		filters={
+			"reference_type": "Job Card",
+			"reference_name": job_card,
+			"docstatus": ("<", 2),
+			"mom_check": ("is", "set"),
+		},
 		fields=["mom_check", "creation"],
 	)
 	done = []
 	for row in rows:
 		kind, _sep, at = (row.mom_check or "").partition("@")
-		done.append({"kind": kind, "at_qty": flt(at) if at else None, "at_ts": get_datetime(row.creation).timestamp()})
+		done.append(
+			{"kind": kind, "at_qty": flt(at) if at else None, "at_ts": get_datetime(row.creation).timestamp()}
+		)
 	return done
 
 
@@ -97,7 +117,9 @@ def create_ipqc_inspections(doc) -> list[str]:
 		elif row.kind == "Every T Minutes":
 			frequency["every_t_minutes"] = cint(row.every_minutes)
 	made = []
-	for kind in ipqc_due(frequency, ipqc_done(doc.name), produced, now_datetime().timestamp(), started, completing):
+	for kind in ipqc_due(
+		frequency, ipqc_done(doc.name), produced, now_datetime().timestamp(), started, completing
+	):
 		made.append(
 			plans.create_inspection(
 				plan,
@@ -119,7 +141,8 @@ def check_last_piece(doc):
 	if not plan:
 		return
 	wants = frappe.db.exists(
-		"Inspection Plan Frequency", {"parent": plan.name, "parenttype": "Inspection Plan", "kind": "Last Piece"}
+		"Inspection Plan Frequency",
+		{"parent": plan.name, "parenttype": "Inspection Plan", "kind": "Last Piece"},
 	)
 	if wants and not any(d["kind"] == "Last Piece" for d in ipqc_done(doc.name)):
 		frappe.throw(
@@ -141,12 +164,16 @@ def check_gate(doc):
 	if open_ones:
 		frappe.throw(
 			_("{0} {1} cannot be submitted while these required inspections are open: {2}").format(
-				_(doc.doctype), doc.name, ", ".join(get_link_to_form("Quality Inspection", r.name) for r in open_ones)
+				_(doc.doctype),
+				doc.name,
+				", ".join(get_link_to_form("Quality Inspection", r.name) for r in open_ones),
 			),
 			InspectionGateError,
 			title=_("Inspection required"),
 		)
-	action = frappe.db.get_single_value("Stock Settings", "action_if_quality_inspection_is_rejected") or "Stop"
+	action = (
+		frappe.db.get_single_value("Stock Settings", "action_if_quality_inspection_is_rejected") or "Stop"
+	)
 	message = _("{0} {1}: these inspections were rejected: {2}").format(
 		_(doc.doctype), doc.name, ", ".join(get_link_to_form("Quality Inspection", r.name) for r in rejected)
 	)

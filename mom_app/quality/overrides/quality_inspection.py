@@ -45,11 +45,15 @@ def check_inputs(qi):
 			bad = [v for v in values if not is_number(v)]
 			if bad:
 				problems.append(
-					_("{0}: {1} is not a number.").format(reading.specification, ", ".join(frappe.bold(b) for b in bad))
+					_("{0}: {1} is not a number.").format(
+						reading.specification, ", ".join(frappe.bold(b) for b in bad)
+					)
 				)
 			elif len(values) != needed:
 				problems.append(
-					_("{0}: {1} readings entered, the plan needs {2}.").format(reading.specification, len(values), needed)
+					_("{0}: {1} readings entered, the plan needs {2}.").format(
+						reading.specification, len(values), needed
+					)
 				)
 		elif not (reading.get("reading_value") or "").strip() and not reading.get("manual_inspection"):
 			problems.append(_("{0}: no result entered.").format(reading.specification))
@@ -57,7 +61,9 @@ def check_inputs(qi):
 		value = qi.get(f"mom_defects_{cls}")
 		if value is not None and cint(value) < 0:
 			problems.append(_("{0} defects cannot be negative.").format(_(cls.title())))
-	if qi.mom_inspection_plan and frappe.db.get_value("Inspection Plan", qi.mom_inspection_plan, "require_photo"):
+	if qi.mom_inspection_plan and frappe.db.get_value(
+		"Inspection Plan", qi.mom_inspection_plan, "require_photo"
+	):
 		if not frappe.db.count(
 			"File", {"attached_to_doctype": "Quality Inspection", "attached_to_name": qi.name, "is_folder": 0}
 		):
@@ -121,7 +127,9 @@ def update_switching(qi):
 	sampling = json.loads(qi.mom_sampling_json or "{}")
 	if not sampling.get("plans"):
 		return
-	plan = frappe._dict(frappe.db.get_value("Inspection Plan", qi.mom_inspection_plan, plans.PLAN_FIELDS, as_dict=True))
+	plan = frappe._dict(
+		frappe.db.get_value("Inspection Plan", qi.mom_inspection_plan, plans.PLAN_FIELDS, as_dict=True)
+	)
 	supplier = None
 	if plan.stage == "IQC" and qi.reference_type in ("Purchase Receipt", "Purchase Invoice"):
 		supplier = frappe.db.get_value(qi.reference_type, qi.reference_name, "supplier")
@@ -134,7 +142,11 @@ def update_switching(qi):
 	tighter = None
 	if main["ac"] >= 2:
 		tighter = aql.accepted_one_step_tighter(
-			sampling.get("lot_size") or cint(qi.sample_size), sampling.get("level") or "II", main["aql"], sampling.get("severity") or "normal", defects
+			sampling.get("lot_size") or cint(qi.sample_size),
+			sampling.get("level") or "II",
+			main["aql"],
+			sampling.get("severity") or "normal",
+			defects,
 		)
 	lot = aql.LotResult(
 		accepted=qi.status == "Accepted" and (verdict is None or verdict.accepted),
@@ -146,7 +158,9 @@ def update_switching(qi):
 	)
 	new_state, switch = aql.next_state(state, lot)
 	state_doc.state_json = json.dumps(new_state.to_dict())
-	state_doc.severity = "Discontinued" if new_state.discontinued else plans.SEVERITY_LABEL[new_state.severity]
+	state_doc.severity = (
+		"Discontinued" if new_state.discontinued else plans.SEVERITY_LABEL[new_state.severity]
+	)
 	state_doc.switching_score = cint(new_state.switching_score)
 	state_doc.lots_inspected = cint(state_doc.lots_inspected) + 1
 	if switch:
@@ -201,7 +215,3 @@ def raise_inspection_hold(qi):
 		indicator="red",
 	)
 	return hold
-
-
-def flt_or_none(value):
-	return None if value in (None, "") else flt(value)

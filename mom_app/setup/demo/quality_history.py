@@ -19,7 +19,7 @@ import frappe
 from frappe import _lt
 from frappe.utils import add_days, getdate, nowdate
 
-from mom_app.setup.demo import genealogy_history as _genealogy  # noqa: F401 (registers the step this follows)
+from mom_app.setup.demo import genealogy_history as _genealogy
 from mom_app.setup.demo.builder import Demo, step
 
 PARAMETERS = {
@@ -179,13 +179,17 @@ def shaft_history(demo: Demo, char: str):
 		demo.note("no finish-turning job card from the genealogy week: the bearing-seat history is skipped")
 		return
 	card = card[-1]
-	batch = frappe.db.get_value("Genealogy Edge", {"work_order": card.work_order, "target_type": "Batch"}, "target_name")
+	batch = frappe.db.get_value(
+		"Genealogy Edge", {"work_order": card.work_order, "target_type": "Batch"}, "target_name"
+	)
 	rng = random.Random(2026)
 	today = getdate(nowdate())
 	for day in range(DAYS):
 		date = add_days(today, day - DAYS + 1)
 		for shift in range(2):
-			drift = max(0, day - (DAYS - DRIFT_DAYS)) * 0.0011 + (shift * 0.0004 if day >= DAYS - DRIFT_DAYS else 0)
+			drift = max(0, day - (DAYS - DRIFT_DAYS)) * 0.0011 + (
+				shift * 0.0004 if day >= DAYS - DRIFT_DAYS else 0
+			)
 			values = [round(rng.gauss(20.000 + drift, 0.0016), 4) for _ in range(5)]
 			submit_inspection(
 				demo,
@@ -216,7 +220,9 @@ def quality_history(demo: Demo):
 		"Quality Characteristic",
 		"Quality Inspection",
 	)
-	if demo.warehouses.get("quarantine") and not frappe.db.get_single_value("MOM Settings", "quarantine_warehouse"):
+	if demo.warehouses.get("quarantine") and not frappe.db.get_single_value(
+		"MOM Settings", "quarantine_warehouse"
+	):
 		frappe.db.set_single_value("MOM Settings", "quarantine_warehouse", demo.warehouses["quarantine"])
 	ensure_parameters(demo)
 	ensure_plans(demo)
@@ -282,4 +288,3 @@ def quality_history(demo: Demo):
 
 	for name in frappe.get_all("Quality Characteristic", pluck="name"):
 		recompute(name)
-

@@ -47,7 +47,9 @@ class AQLSwitchingState(Document):
 				"from_severity": "Discontinued",
 				"to_severity": "Tightened",
 				"rule": switch.rule if switch else "resume",
-				"reason": _("Resumed by {0} after the supplier's corrective action.").format(frappe.session.user),
+				"reason": _("Resumed by {0} after the supplier's corrective action.").format(
+					frappe.session.user
+				),
 			},
 		)
 		self.save()

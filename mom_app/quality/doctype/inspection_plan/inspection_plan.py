@@ -29,7 +29,9 @@ class InspectionPlan(Document):
 			frappe.throw(_("Choose the item or the item group this plan covers."), InspectionPlanError)
 		if self.item_code and self.item_group:
 			frappe.throw(
-				_("Choose either an item or an item group, not both: an item plan always wins over a group plan."),
+				_(
+					"Choose either an item or an item group, not both: an item plan always wins over a group plan."
+				),
 				InspectionPlanError,
 			)
 		if self.supplier and self.stage != "IQC":
@@ -41,7 +43,9 @@ class InspectionPlan(Document):
 		readings = cint(self.readings_per_parameter)
 		if not 1 <= readings <= 10:
 			frappe.throw(
-				_("Readings per numeric parameter must be between 1 and 10 (ERPNext keeps up to 10 readings)."),
+				_(
+					"Readings per numeric parameter must be between 1 and 10 (ERPNext keeps up to 10 readings)."
+				),
 				InspectionPlanError,
 			)
 		if self.sampling_method == "Fixed Sample" and cint(self.fixed_sample_size) < 1:
@@ -49,7 +53,9 @@ class InspectionPlan(Document):
 		if self.sampling_method != "AQL":
 			return
 		if self.inspection_level not in aql.LEVELS:
-			frappe.throw(_("Choose an inspection level: {0}.").format(", ".join(aql.LEVELS)), InspectionPlanError)
+			frappe.throw(
+				_("Choose an inspection level: {0}.").format(", ".join(aql.LEVELS)), InspectionPlanError
+			)
 		chosen = False
 		for cls in aql.DEFECT_CLASSES:
 			value = self.get(f"aql_{cls}")
@@ -59,7 +65,9 @@ class InspectionPlan(Document):
 				self.set(f"aql_{cls}", aql.normalise_aql(value))
 			except aql.AQLError:
 				frappe.throw(
-					_("AQL {0} for {1} defects is not one of the standard's AQL values.").format(value, _(cls)),
+					_("AQL {0} for {1} defects is not one of the standard's AQL values.").format(
+						value, _(cls)
+					),
 					InspectionPlanError,
 				)
 			chosen = True
@@ -73,15 +81,23 @@ class InspectionPlan(Document):
 		seen = set()
 		for row in self.frequencies:
 			if row.kind == "Every N Pieces" and cint(row.every_n_pieces) < 1:
-				frappe.throw(_("Row {0}: enter N (pieces between checks).").format(row.idx), InspectionPlanError)
+				frappe.throw(
+					_("Row {0}: enter N (pieces between checks).").format(row.idx), InspectionPlanError
+				)
 			if row.kind == "Every T Minutes" and cint(row.every_minutes) < 1:
-				frappe.throw(_("Row {0}: enter T (minutes between checks).").format(row.idx), InspectionPlanError)
+				frappe.throw(
+					_("Row {0}: enter T (minutes between checks).").format(row.idx), InspectionPlanError
+				)
 			if row.kind in seen:
-				frappe.throw(_("Row {0}: {1} is listed twice.").format(row.idx, _(row.kind)), InspectionPlanError)
+				frappe.throw(
+					_("Row {0}: {1} is listed twice.").format(row.idx, _(row.kind)), InspectionPlanError
+				)
 			seen.add(row.kind)
 		if self.enabled and not self.frequencies:
 			frappe.throw(
-				_("An IPQC plan needs at least one check: first article, every N pieces, every T minutes or last piece."),
+				_(
+					"An IPQC plan needs at least one check: first article, every N pieces, every T minutes or last piece."
+				),
 				InspectionPlanError,
 			)
 
@@ -94,6 +110,8 @@ class InspectionPlan(Document):
 		if not frappe.db.get_single_value("Stock Settings", field):
 			frappe.db.set_single_value("Stock Settings", field, 1)
 			frappe.msgprint(
-				_("Stock Settings: 'Allow to Make Quality Inspection after Purchase / Delivery' is now on, so receipts and deliveries can be inspected by plan."),
+				_(
+					"Stock Settings: 'Allow to Make Quality Inspection after Purchase / Delivery' is now on, so receipts and deliveries can be inspected by plan."
+				),
 				alert=True,
 			)

@@ -19,21 +19,47 @@ class QualityCharacteristicError(frappe.ValidationError):
 
 class QualityCharacteristic(Document):
 	def validate(self):
-		self.title = " · ".join(x for x in (self.item_code, self.parameter or self.iot_tag, self.chart_type) if x)
+		self.title = " · ".join(
+			x for x in (self.item_code, self.parameter or self.iot_tag, self.chart_type) if x
+		)
 		if self.chart_type in XBAR and not 2 <= cint(self.subgroup_size) <= 25:
-			frappe.throw(_("Subgroup size must be between 2 and 25 for an {0} chart.").format(self.chart_type), QualityCharacteristicError)
+			frappe.throw(
+				_("Subgroup size must be between 2 and 25 for an {0} chart.").format(self.chart_type),
+				QualityCharacteristicError,
+			)
 		if self.spec_type == "Two-sided" and flt(self.lsl) >= flt(self.usl):
-			frappe.throw(_("The lower specification limit must be below the upper one."), QualityCharacteristicError)
-		if self.spec_type == "Two-sided" and self.target and not flt(self.lsl) <= flt(self.target) <= flt(self.usl):
-			frappe.throw(_("The target must lie between the specification limits."), QualityCharacteristicError)
+			frappe.throw(
+				_("The lower specification limit must be below the upper one."), QualityCharacteristicError
+			)
+		if (
+			self.spec_type == "Two-sided"
+			and self.target
+			and not flt(self.lsl) <= flt(self.target) <= flt(self.usl)
+		):
+			frappe.throw(
+				_("The target must lie between the specification limits."), QualityCharacteristicError
+			)
 		if self.phase == "II" and flt(self.lcl) >= flt(self.ucl):
-			frappe.throw(_("Phase II needs frozen limits with LCL below UCL; use Freeze Limits to take them from the data."), QualityCharacteristicError)
+			frappe.throw(
+				_(
+					"Phase II needs frozen limits with LCL below UCL; use Freeze Limits to take them from the data."
+				),
+				QualityCharacteristicError,
+			)
 		if self.data_source == "IoT Signal" and self.iot_device and self.iot_tag:
-			tags = frappe.get_all("IoT Tag", filters={"parent": self.iot_device, "parenttype": "IoT Device"}, pluck="tag_key")
+			tags = frappe.get_all(
+				"IoT Tag", filters={"parent": self.iot_device, "parenttype": "IoT Device"}, pluck="tag_key"
+			)
 			if self.iot_tag not in tags:
-				frappe.throw(_("IoT device {0} has no tag {1}.").format(self.iot_device, frappe.bold(self.iot_tag)), QualityCharacteristicError)
+				frappe.throw(
+					_("IoT device {0} has no tag {1}.").format(self.iot_device, frappe.bold(self.iot_tag)),
+					QualityCharacteristicError,
+				)
 		if self.data_source == "IoT Signal" and self.chart_type not in ("I-MR", *XBAR):
-			frappe.throw(_("An IoT signal is a measurement: choose an Xbar-R, Xbar-S or I-MR chart."), QualityCharacteristicError)
+			frappe.throw(
+				_("An IoT signal is a measurement: choose an Xbar-R, Xbar-S or I-MR chart."),
+				QualityCharacteristicError,
+			)
 		seen = set()
 		for row in self.rules:
 			if row.rule in seen:
@@ -54,7 +80,9 @@ class QualityCharacteristic(Document):
 			frappe.throw(_("Not enough points to compute limits yet."))
 		limits = chart["limits"]
 		if isinstance(limits["ucl"], list):
-			frappe.throw(_("This chart's limits vary with the sample size; they cannot be frozen as single numbers."))
+			frappe.throw(
+				_("This chart's limits vary with the sample size; they cannot be frozen as single numbers.")
+			)
 		self.center_line, self.lcl, self.ucl = limits["center"], limits["lcl"], limits["ucl"]
 		secondary = chart.get("secondary_limits")
 		if secondary:

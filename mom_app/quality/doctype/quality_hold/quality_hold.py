@@ -28,7 +28,9 @@ class QualityHold(Document):
 		for row in self.batches:
 			frappe.db.set_value("Batch", row.batch_no, "mom_quality_hold", self.name, update_modified=False)
 			if not row.item_code:
-				row.db_set("item_code", frappe.db.get_value("Batch", row.batch_no, "item"), update_modified=False)
+				row.db_set(
+					"item_code", frappe.db.get_value("Batch", row.batch_no, "item"), update_modified=False
+				)
 		for row in self.job_cards:
 			if frappe.db.get_value("Job Card", row.job_card, "docstatus") == 0:
 				row.db_set("paused", holds.pause_job_card(row.job_card, self.name), update_modified=False)
@@ -43,4 +45,7 @@ class QualityHold(Document):
 		frappe.only_for(RELEASE_ROLES)
 		self.check_permission("write")
 		holds.release(self, disposition, remarks)
-		return {"status": self.status, "documents": [(d.reference_doctype, d.reference_name) for d in self.documents]}
+		return {
+			"status": self.status,
+			"documents": [(d.reference_doctype, d.reference_name) for d in self.documents],
+		}

@@ -14,10 +14,14 @@ def execute(filters: dict | None = None):
 		conditions["item_code"] = filters.item_code
 	if filters.get("chart_type"):
 		conditions["chart_type"] = filters.chart_type
-	names = frappe.get_list("Quality Characteristic", filters=conditions, pluck="name", order_by="item_code, name")
+	names = frappe.get_list(
+		"Quality Characteristic", filters=conditions, pluck="name", order_by="item_code, name"
+	)
 	open_holds = {}
 	for row in frappe.get_all(
-		"Quality Hold", filters={"status": "Open", "quality_characteristic": ("is", "set")}, fields=["quality_characteristic"]
+		"Quality Hold",
+		filters={"status": "Open", "quality_characteristic": ("is", "set")},
+		fields=["quality_characteristic"],
 	):
 		open_holds[row.quality_characteristic] = open_holds.get(row.quality_characteristic, 0) + 1
 	data = []
@@ -66,13 +70,25 @@ def assessment(cpk, chart_type, outcome) -> str:
 
 def columns():
 	return [
-		{"fieldname": "characteristic", "label": _("Characteristic"), "fieldtype": "Link", "options": "Quality Characteristic", "width": 120},
+		{
+			"fieldname": "characteristic",
+			"label": _("Characteristic"),
+			"fieldtype": "Link",
+			"options": "Quality Characteristic",
+			"width": 120,
+		},
 		{"fieldname": "item_code", "label": _("Item"), "fieldtype": "Link", "options": "Item", "width": 140},
 		{"fieldname": "parameter", "label": _("Parameter"), "fieldtype": "Data", "width": 140},
 		{"fieldname": "chart_type", "label": _("Chart"), "fieldtype": "Data", "width": 70},
 		{"fieldname": "points", "label": _("Points"), "fieldtype": "Int", "width": 70},
 		{"fieldname": "mean", "label": _("Mean"), "fieldtype": "Float", "precision": 4, "width": 90},
-		{"fieldname": "sigma_within", "label": _("Sigma (within)"), "fieldtype": "Float", "precision": 4, "width": 100},
+		{
+			"fieldname": "sigma_within",
+			"label": _("Sigma (within)"),
+			"fieldtype": "Float",
+			"precision": 4,
+			"width": 100,
+		},
 		{"fieldname": "cp", "label": "Cp", "fieldtype": "Float", "precision": 2, "width": 70},
 		{"fieldname": "cpk", "label": "Cpk", "fieldtype": "Float", "precision": 2, "width": 70},
 		{"fieldname": "pp", "label": "Pp", "fieldtype": "Float", "precision": 2, "width": 70},
@@ -107,6 +123,16 @@ def summary(data):
 	return [
 		{"label": _("Characteristics"), "value": len(data), "datatype": "Int"},
 		{"label": _("Capable (Cpk ≥ 1.33)"), "value": capable, "datatype": "Int", "indicator": "green"},
-		{"label": _("Below 1.33"), "value": len(indexed) - capable, "datatype": "Int", "indicator": "red" if len(indexed) > capable else "green"},
-		{"label": _("With rule violations"), "value": len([d for d in data if d["violations"]]), "datatype": "Int", "indicator": "orange"},
+		{
+			"label": _("Below 1.33"),
+			"value": len(indexed) - capable,
+			"datatype": "Int",
+			"indicator": "red" if len(indexed) > capable else "green",
+		},
+		{
+			"label": _("With rule violations"),
+			"value": len([d for d in data if d["violations"]]),
+			"datatype": "Int",
+			"indicator": "orange",
+		},
 	]
