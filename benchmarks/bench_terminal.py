@@ -50,31 +50,44 @@ def percentile(values, p):
 	return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else None
 
 
-def setup(operators: int) -> list[dict]:
-	"""Users, employees, one job card per two operators; returns [{user, badge, job_card}]."""
+def workstation_names(count: int) -> list[str]:
+	return [WORKSTATION] if count <= 1 else [f"{WORKSTATION}-{n:02d}" for n in range(1, count + 1)]
+
+
+def setup(operators: int, workstations: int = 1) -> list[dict]:
+	"""Users, employees, one job card per two operators, the pairs spread over `workstations` workstations;
+	returns [{user, badge, job_card, workstation}]."""
 	import frappe
 	from frappe.utils import add_to_date, now_datetime
+	from frappe.utils.nestedset import get_root_of
 	from frappe.utils.password import update_password
 
-	if not frappe.db.exists("Workstation", WORKSTATION):
-		frappe.get_doc(
-			{"doctype": "Workstation", "workstation_name": WORKSTATION, "production_capacity": 50}
-		).insert(ignore_permissions=True)
-	frappe.db.set_value("Workstation", WORKSTATION, "production_capacity", 50)
+	stations = workstation_names(workstations)
+	for station in stations:
+		if not frappe.db.exists("Workstation", station):
+			frappe.get_doc(
+				{"doctype": "Workstation", "workstation_name": station, "production_capacity": 50}
+			).insert(ignore_permissions=True)
+		frappe.db.set_value("Workstation", station, "production_capacity", 50)
 	if not frappe.db.exists("Operation", OPERATION):
 		frappe.get_doc({"doctype": "Operation", "name": OPERATION, "workstation": WORKSTATION}).insert(
 			ignore_permissions=True
 		)
+	item_group = get_root_of("Item Group")  # named in the site's language
 	for code in (ITEM, RAW):
 		if not frappe.db.exists("Item", code):
 			frappe.get_doc(
-				{"doctype": "Item", "item_code": code, "item_group": "All Item Groups", "stock_uom": "Nos"}
+				{"doctype": "Item", "item_code": code, "item_group": item_group, "stock_uom": "Nos"}
 			).insert(ignore_permissions=True)
 	company = (
 		frappe.db.get_single_value("Global Defaults", "default_company")
 		or frappe.get_all("Company", pluck="name", limit=1)[0]
 	)
-	abbr = frappe.get_cached_value("Company", company, "abbr")
+	# warehouses are named in the site's language: take them from the settings, else any of the company's
+	any_warehouse = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0})
+	stores = frappe.db.get_single_value("Stock Settings", "default_warehouse") or any_warehouse
+	wip = frappe.db.get_single_value("Manufacturing Settings", "default_wip_warehouse") or any_warehouse
+	fg = frappe.db.get_single_value("Manufacturing Settings", "default_fg_warehouse") or any_warehouse
 	bom = frappe.db.get_value("BOM", {"item": ITEM, "docstatus": 1, "is_active": 1})
 	if not bom:
 		doc = frappe.get_doc(
@@ -94,11 +107,13 @@ def setup(operators: int) -> list[dict]:
 		doc.submit()
 		bom = doc.name
 	frappe.db.sql(
-		"update `tabJob Card` set docstatus = 2, status = 'Cancelled' where docstatus = 0 and workstation = %s",
-		WORKSTATION,
+		"""update `tabJob Card` set docstatus = 2, status = 'Cancelled'
+		where docstatus = 0 and workstation like %s""",
+		WORKSTATION + "%",
 	)
 	cards = []
-	for _ in range((operators + 1) // 2):
+	for pair in range((operators + 1) // 2):
+		station = stations[pair % len(stations)]
 		wo = frappe.get_doc(
 			{
 				"doctype": "Work Order",
@@ -107,16 +122,18 @@ def setup(operators: int) -> list[dict]:
 				"company": company,
 				"qty": 2000,
 				"skip_transfer": 1,
-				"source_warehouse": f"Stores - {abbr}",
-				"wip_warehouse": f"Work In Progress - {abbr}",
-				"fg_warehouse": f"Finished Goods - {abbr}",
+				"source_warehouse": stores,
+				"wip_warehouse": wip,
+				"fg_warehouse": fg,
 				"planned_start_date": add_to_date(now_datetime(), days=-1),
 			}
 		)
 		wo.get_items_and_operations_from_bom()
+		for row in wo.operations:
+			row.workstation = station
 		wo.insert(ignore_permissions=True)
 		wo.submit()
-		cards.append(frappe.db.get_value("Job Card", {"work_order": wo.name}))
+		cards.append((frappe.db.get_value("Job Card", {"work_order": wo.name}), station))
 	people = []
 	for i in range(operators):
 		email = f"bench-op-{i:02d}@mom-bench.example"
@@ -143,7 +160,8 @@ def setup(operators: int) -> list[dict]:
 					"mom_badge_barcode": badge,
 				}
 			).insert(ignore_permissions=True)
-		people.append({"user": email, "badge": badge, "job_card": cards[i // 2]})
+		card, station = cards[i // 2]
+		people.append({"user": email, "badge": badge, "job_card": card, "workstation": station})
 	frappe.db.commit()
 	return people
 
@@ -184,7 +202,8 @@ class Client:
 		return response.status, parsed, elapsed
 
 
-def operator(url, site, person, cycles, retry_every, think, results, lock, barrier):
+def operator(url, site, person, args, results, lock, barrier):
+	"""One operator: log in, --warmup-cycles unmeasured rounds, wait for everybody, then the measured rounds."""
 	client = Client(url, site)
 	status, body, _ = client.post("/api/method/login", {"usr": person["user"], "pwd": PASSWORD}, form=True)
 	if status != 200:
@@ -192,57 +211,71 @@ def operator(url, site, person, cycles, retry_every, think, results, lock, barri
 			results["errors"].append(f"login {person['user']}: {status} {body}")
 		barrier.wait()
 		return
+	measuring = False
 
-	def call(method, args, kind):
-		# like the terminal page: a server error is retried with the same request (the same client id)
+	def call(method, payload, kind):
+		# like the terminal page: a server error is retried with the same request (the same client id);
+		# it still counts as an error
 		for attempt in range(3):
-			status, body, ms = client.post(API + method, args)
+			status, body, ms = client.post(API + method, payload)
 			with lock:
-				results["latencies"].append(ms)
-				results["by_kind"].setdefault(kind, []).append(ms)
+				if measuring:
+					results["latencies"].append(ms)
+					results["samples"].append((time.monotonic(), kind, ms, status))
+					results["by_kind"].setdefault(kind, []).append(ms)
+				if status >= 500:
+					results["server_errors"] += 1
 				if status >= 500 and attempt < 2:
-					results["server_retries"] += 1
 					continue
 				if status != 200:
 					results["errors"].append(f"{method} {status} {str(body)[:300]}")
-			if think:
-				time.sleep(think * (0.5 + random.random()))
+			if args.think:
+				time.sleep(args.think * (0.5 + random.random()))
 			return status, body.get("message")
 
-	barrier.wait()
-	call("sign_in", {"badge": person["badge"]}, "sign_in")
-	n = 0
-	for _ in range(cycles):
-		call(
-			"scan_job_card",
-			{"badge": person["badge"], "job_card": person["job_card"], "workstation": WORKSTATION},
-			"scan",
-		)
-		for action, extra in (("start", {}), ("complete", {"good_qty": 1})):
-			n += 1
-			args = {
-				"client_id": str(uuid.uuid4()),
-				"action": action,
-				"badge": person["badge"],
-				"job_card": person["job_card"],
-				"workstation": WORKSTATION,
-				**extra,
-			}
-			status, _message = call("act", args, action)
-			if status == 200 and action == "complete":
+	def rounds(cycles):
+		call("sign_in", {"badge": person["badge"]}, "sign_in")
+		n = 0
+		for _ in range(cycles):
+			call(
+				"scan_job_card",
+				{
+					"badge": person["badge"],
+					"job_card": person["job_card"],
+					"workstation": person["workstation"],
+				},
+				"scan",
+			)
+			for action, extra in (("start", {}), ("complete", {"good_qty": 1})):
+				n += 1
+				payload = {
+					"client_id": str(uuid.uuid4()),
+					"action": action,
+					"badge": person["badge"],
+					"job_card": person["job_card"],
+					"workstation": person["workstation"],
+					**extra,
+				}
+				status, _message = call("act", payload, action)
 				with lock:
-					results["completed"][person["job_card"]] = (
-						results["completed"].get(person["job_card"], 0) + 1
-					)
-			with lock:
-				results["ids"] += 1
-			if retry_every and n % retry_every == 0:
-				status, again = call("act", args, "retry")
-				if status == 200 and not (again or {}).get("replayed"):
+					if status == 200 and action == "complete":
+						results["completed"][person["job_card"]] = (
+							results["completed"].get(person["job_card"], 0) + 1
+						)
+					results["ids"] += 1
+				if args.retry_every and n % args.retry_every == 0:
+					status, again = call("act", payload, "retry")
 					with lock:
-						results["errors"].append(f"retry of {args['client_id']} was applied again")
-				with lock:
-					results["retries"] += 1
+						if status == 200 and not (again or {}).get("replayed"):
+							results["errors"].append(f"retry of {payload['client_id']} was applied again")
+						results["retries"] += measuring
+
+	# warm-up: every gunicorn worker has imported and cached what the calls need (as a server that has
+	# been running for a while has); not measured
+	rounds(args.warmup_cycles)
+	barrier.wait()
+	measuring = True
+	rounds(args.cycles)
 
 
 def main():
@@ -255,8 +288,23 @@ def main():
 	parser.add_argument(
 		"--think", type=float, default=1.0, help="mean seconds an operator takes between two taps (0: none)"
 	)
+	parser.add_argument(
+		"--workstations",
+		type=int,
+		default=10,
+		help="workstations the operator pairs are spread over (1: everybody at one workstation)",
+	)
+	parser.add_argument(
+		"--warmup-cycles", type=int, default=1, help="unmeasured rounds per operator before measuring"
+	)
 	parser.add_argument("--url", default=None, help="a running web server (default: start gunicorn)")
-	parser.add_argument("--workers", type=int, default=3, help="gunicorn workers when started here")
+	parser.add_argument(
+		"--workers",
+		type=int,
+		default=None,
+		help="gunicorn workers when started here (default: the bench's gunicorn_workers, as in production)",
+	)
+	parser.add_argument("--samples", default=None, help="write every measured request to this JSON file")
 	args = parser.parse_args()
 	signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
@@ -271,6 +319,9 @@ def main():
 	sites_path = os.path.abspath(args.sites_path)
 	frappe.init(site=args.site, sites_path=sites_path)
 	frappe.connect()
+	if args.workers is None:
+		# what `bench setup production` runs: common_site_config's gunicorn_workers (2 x cores + 1)
+		args.workers = int(frappe.get_conf().get("gunicorn_workers") or 2 * (os.cpu_count() or 1) + 1)
 	gunicorn = None
 	results = {
 		"latencies": [],
@@ -279,11 +330,12 @@ def main():
 		"completed": {},
 		"ids": 0,
 		"retries": 0,
-		"server_retries": 0,
+		"server_errors": 0,
+		"samples": [],
 	}
 	try:
 		say(f"preparing {args.operators} operators and their job cards")
-		people = setup(args.operators)
+		people = setup(args.operators, args.workstations)
 		url = args.url
 		if not url:
 			port = free_port()
@@ -295,8 +347,6 @@ def main():
 					f"127.0.0.1:{port}",
 					"-w",
 					str(args.workers),
-					"--threads",
-					"1",
 					"-t",
 					"120",
 					"--preload",
@@ -309,13 +359,16 @@ def main():
 			if not wait_for_port(port, 60):
 				raise SystemExit("gunicorn did not start")
 			url = f"http://127.0.0.1:{port}"
-		say(f"{len(people)} operators x {args.cycles} cycles -> {url}")
+		say(
+			f"{len(people)} operators at {len({p['workstation'] for p in people})} workstations, "
+			f"{args.warmup_cycles} warm-up + {args.cycles} measured cycles -> {url} ({args.workers} workers)"
+		)
 		lock = threading.Lock()
 		barrier = threading.Barrier(len(people) + 1)
 		threads = [
 			threading.Thread(
 				target=operator,
-				args=(url, args.site, p, args.cycles, args.retry_every, args.think, results, lock, barrier),
+				args=(url, args.site, p, args, results, lock, barrier),
 				daemon=True,
 			)
 			for p in people
@@ -345,7 +398,9 @@ def main():
 		figures = {
 			"benchmark": "terminal",
 			"operators": len(people),
+			"workstations": len({p["workstation"] for p in people}),
 			"cycles": args.cycles,
+			"warmup_cycles": args.warmup_cycles,
 			"server": "gunicorn" if gunicorn else url,
 			"workers": args.workers if gunicorn else None,
 			"seconds": round(seconds, 2),
@@ -360,12 +415,21 @@ def main():
 			"actions": results["ids"],
 			"think_s": args.think,
 			"retries": results["retries"],
-			"server_errors_retried": results["server_retries"],
+			"server_errors": results["server_errors"],
 			"terminal_actions_stored": stored,
 			"double_counted": double,
 			"target_p95_ms": 150,
-			"target_met": bool(lat) and percentile(lat, 95) < 150 and not results["errors"],
+			"target_met": bool(lat)
+			and percentile(lat, 95) < 150
+			and not results["errors"]
+			and not results["server_errors"],
 		}
+		if args.samples:
+			Path(args.samples).write_text(
+				json.dumps(
+					[(round(t - started, 3), k, round(ms, 1), st) for t, k, ms, st in results["samples"]]
+				)
+			)
 		for error in results["errors"][:10]:
 			say(f"error: {error}")
 		print(json.dumps(figures))

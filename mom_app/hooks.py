@@ -102,6 +102,11 @@ scheduler_events = {
 	"hourly": ["mom_app.production.oee.recompute_recent"],
 }
 
+# the operator terminal's actions in a job card's timeline (its saves there make no Version)
+additional_timeline_content = {
+	"Job Card": ["mom_app.production.doctype.terminal_action.terminal_action.job_card_timeline"]
+}
+
 # shop floor (issue 6): QR codes in print formats (the Work Order traveler)
 jinja = {
 	"methods": ["mom_app.production.traveler.qr_svg", "mom_app.production.traveler.job_cards"],

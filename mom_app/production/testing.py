@@ -3,7 +3,14 @@
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
-from mom_app.tests.utils import erpnext_company, make_employee, make_user, make_workstation
+from mom_app.tests.utils import (
+	default_warehouses,
+	erpnext_company,
+	make_employee,
+	make_user,
+	make_workstation,
+	root_item_group,
+)
 
 PASSWORD = "Mom-Shop-Test-2026!"
 RAW, FG = "MOM-SF-RAW", "MOM-SF-FG"
@@ -16,7 +23,7 @@ def ensure_item(code: str) -> str:
 			{
 				"doctype": "Item",
 				"item_code": code,
-				"item_group": "All Item Groups",
+				"item_group": root_item_group(),
 				"stock_uom": "Nos",
 				"is_stock_item": 1,
 				"valuation_rate": 5,
@@ -81,8 +88,7 @@ def routed_workstation(prefix: str, minutes_per_unit: float = 6, shift: str | No
 
 def work_order(route: frappe._dict, qty: float, order_type: str = "Mass Production", **values):
 	"""An unsaved Work Order for the route."""
-	abbr = frappe.get_cached_value("Company", route.company, "abbr")
-	store = f"Stores - {abbr}"
+	warehouses = default_warehouses(route.company)
 	doc = frappe.get_doc(
 		{
 			"doctype": "Work Order",
@@ -91,9 +97,9 @@ def work_order(route: frappe._dict, qty: float, order_type: str = "Mass Producti
 			"company": route.company,
 			"qty": qty,
 			"skip_transfer": 1,
-			"source_warehouse": store,
-			"wip_warehouse": f"Work In Progress - {abbr}",
-			"fg_warehouse": f"Finished Goods - {abbr}",
+			"source_warehouse": warehouses.source,
+			"wip_warehouse": warehouses.wip,
+			"fg_warehouse": warehouses.fg,
 			"planned_start_date": add_to_date(now_datetime(), hours=-1),
 			"mom_order_type": order_type,
 			**values,
@@ -126,4 +132,5 @@ def operator(prefix: str, badge: str, roles=("MOM Operator",)) -> frappe._dict:
 		name = emp.insert(ignore_permissions=True).name
 	else:
 		frappe.db.set_value("Employee", name, "user_id", user)
-	return frappe._dict(user=user, employee=name, badge=badge.upper())
+	employee_name = frappe.db.get_value("Employee", name, "employee_name")
+	return frappe._dict(user=user, employee=name, employee_name=employee_name, badge=badge.upper())

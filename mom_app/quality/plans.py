@@ -53,7 +53,10 @@ def item_groups_of(item_code: str) -> list[str]:
 
 
 def find_plan(stage: str, item_code: str, supplier: str | None = None, operation: str | None = None):
-	plans = frappe.get_all("Inspection Plan", filters={"stage": stage, "enabled": 1}, fields=PLAN_FIELDS)
+	# runs on every job card save (IPQC): the plain query, without get_all's permission machinery
+	plans = frappe.db.get_values(
+		"Inspection Plan", {"stage": stage, "enabled": 1}, PLAN_FIELDS, as_dict=True, order_by="name"
+	)
 	if not plans:
 		return None
 	found = match_plan(

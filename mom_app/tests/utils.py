@@ -39,6 +39,33 @@ def erpnext_company() -> str:
 	)
 
 
+def root_item_group() -> str:
+	"""The root Item Group, named in the site's language ("All Item Groups", "所有物料组", ...)."""
+	from frappe.utils.nestedset import get_root_of
+
+	return get_root_of("Item Group")
+
+
+def default_warehouses(company: str) -> frappe._dict:
+	"""Stores, work-in-progress and finished-goods warehouses of `company`, whatever language ERPNext's setup
+	named them in: the Stock / Manufacturing Settings defaults when they belong to the company, else ERPNext's
+	English names, else any warehouse of the company that is not a group."""
+	abbr = frappe.get_cached_value("Company", company, "abbr")
+	fallback = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0}, "name", order_by="name")
+
+	def pick(setting: tuple[str, str], english: str) -> str:
+		for name in (frappe.db.get_single_value(*setting), f"{english} - {abbr}"):
+			if name and frappe.db.get_value("Warehouse", name, "company") == company:
+				return name
+		return fallback
+
+	return frappe._dict(
+		source=pick(("Stock Settings", "default_warehouse"), "Stores"),
+		wip=pick(("Manufacturing Settings", "default_wip_warehouse"), "Work In Progress"),
+		fg=pick(("Manufacturing Settings", "default_fg_warehouse"), "Finished Goods"),
+	)
+
+
 def make_employee(first_name: str, badge: str | None = None):
 	"""An unsaved Employee of the test company."""
 	return frappe.get_doc(

@@ -29,6 +29,11 @@ def get_context(context):
 	context.title = _("Operator Terminal")
 	context.lang = lang
 	context.qr_library = HTML5_QRCODE
-	# this app's translations only (the page uses no other strings)
-	context.translations = json.dumps(get_translations_from_apps(lang, ["mom_app"]) if lang != "en" else {})
+	# this app's translations, and the job card statuses (ERPNext's words) the API returns untranslated
+	translations = {}
+	if lang != "en":
+		translations = get_translations_from_apps(lang, ["mom_app"])
+		statuses = frappe.get_meta("Job Card").get_field("status").options or ""
+		translations.update({s: _(s) for s in statuses.split("\n") if s})
+	context.translations = json.dumps(translations)
 	return context

@@ -43,7 +43,7 @@ ANDON_ROLES = {
 REALTIME_EVENT = "mom_terminal_update"
 ANDON_EVENT = "mom_andon"
 MAX_CLIENT_ID = 140
-DEADLOCK_RETRIES = 4
+DEADLOCK_RETRIES = 6
 
 
 class TerminalError(frappe.ValidationError):
@@ -117,14 +117,15 @@ def check_workstation(workstation: str | None) -> str | None:
 	return name
 
 
-def job_card_name(scan: str) -> str:
+def job_card_name(scan: str, with_workstation: bool = False):
+	"""The job card a scan names (and its workstation, if asked); an unknown one is refused."""
 	text = (scan or "").strip()
 	if not text:
 		fail(_("Scan a job card."))
-	name = frappe.db.get_value("Job Card", text, "name")
-	if not name:
+	row = frappe.db.get_value("Job Card", text, ["name", "workstation"])
+	if not row:
 		fail(_("Unknown job card: {0}").format(frappe.bold(text[:140])))
-	return name
+	return tuple(row) if with_workstation else row[0]
 
 
 def hold_reason(job_card: frappe._dict | object) -> str | None:
@@ -257,7 +258,6 @@ def job_card_view(doc, employee: str | None = None) -> dict:
 			flt(doc.for_quantity) - flt(doc.total_completed_qty) - flt(doc.get("mom_scrap_qty")), 0
 		),
 		"status": doc.status,
-		"status_label": _(doc.status),
 		"docstatus": doc.docstatus,
 		"pause_reason": doc.get("mom_pause_reason"),
 		"hold_reason": hold_reason(doc),
@@ -297,13 +297,23 @@ def check_client_id(client_id: str) -> str:
 	return client_id
 
 
-def lock_job_card(name: str) -> str:
-	"""End the read-only transaction, then lock the job card's row: later reads see the latest data."""
+def locked_job_card(name: str, workstation: str | None):
+	"""End the read-only transaction, then lock the job card's workstation row and load the job card with
+	its row locked (SELECT ... FOR UPDATE); the card and its child rows are read after the locks are held,
+	so they are the latest.
+
+	Lock order. ERPNext's job card save writes the Workstation row (its status) and Frappe's save reads the
+	card's child rows FOR UPDATE, which locks index gaps shared with neighbouring job cards. Two saves on one
+	workstation that took those locks in opposite order deadlocked under load; taking the workstation first
+	(which the save would lock anyway) gives every terminal action one order."""
 	frappe.db.commit()
-	row = frappe.db.sql("select name from `tabJob Card` where name = %s for update", name)
-	if not row:
+	if workstation:
+		frappe.db.sql("select name from `tabWorkstation` where name = %s for update", workstation)
+	try:
+		return frappe.get_doc("Job Card", name, for_update=True)
+	except frappe.DoesNotExistError:
+		frappe.clear_last_message()
 		fail(_("Unknown job card: {0}").format(frappe.bold(name)))
-	return row[0][0]
 
 
 def snapshot(doc) -> dict:
@@ -386,35 +396,38 @@ def act(
 		fail(_("Unknown action {0}.").format(frappe.bold(action)))
 	employee = employee_of_badge(badge)
 	workstation = check_workstation(workstation)
-	name = job_card_name(job_card)
+	name, card_workstation = job_card_name(job_card, with_workstation=True)
 	reason = (reason or "").strip()[:140] or None
 	if reason and action == "downtime" and not frappe.db.exists("Downtime Reason", reason):
 		fail(_("Unknown downtime reason: {0}").format(frappe.bold(reason)))
 
-	# InnoDB may pick this transaction as a deadlock victim (ERPNext's job card save also updates the
-	# Workstation row, which every job card of the workstation shares): nothing is kept, so run it again
+	values = {"good_qty": good_qty, "scrap_qty": scrap_qty, "rework_qty": rework_qty, "reason": reason}
+	# InnoDB may still pick this transaction as a deadlock victim (job cards of different workstations share
+	# index gaps of their time logs): nothing is kept, so run it again
 	for attempt in range(DEADLOCK_RETRIES):
 		try:
-			values = {
-				"good_qty": good_qty,
-				"scrap_qty": scrap_qty,
-				"rework_qty": rework_qty,
-				"reason": reason,
-			}
-			return apply_action(client_id, action, employee, workstation, name, values)
+			return apply_action(client_id, action, employee, workstation, name, card_workstation, values)
 		except frappe.QueryDeadlockError:
 			frappe.db.rollback()
 			if attempt == DEADLOCK_RETRIES - 1:
 				raise
 			time.sleep(0.02 * (attempt + 1) + random.random() * 0.03)
+		except frappe.DuplicateEntryError:
+			# the same id applied by a request that ran alongside this one: undo this one, answer with that
+			frappe.db.rollback()
+			replay = stored_result(client_id)
+			if not replay:
+				raise
+			return replay
 
 
-def apply_action(client_id: str, action: str, employee, workstation, name: str, values: dict) -> dict:
-	name = lock_job_card(name)
+def apply_action(
+	client_id: str, action: str, employee, workstation, name: str, card_workstation: str | None, values: dict
+) -> dict:
+	doc = locked_job_card(name, card_workstation)
 	replay = stored_result(client_id)  # a retry that waited for the lock
 	if replay:
 		return replay
-	doc = frappe.get_doc("Job Card", name)
 	check_acting(employee, doc.workstation or workstation)
 	if not doc.has_permission("write"):
 		raise frappe.PermissionError(_("You may not change job card {0}.").format(name))
@@ -426,7 +439,7 @@ def apply_action(client_id: str, action: str, employee, workstation, name: str, 
 		fail(action_message(e, employee))
 
 	result = apply_plan(doc, plan, employee, now)
-	store(client_id, action, doc, employee.name, result)
+	store(client_id, action, doc, employee.name, result, values)
 	publish(doc, action, employee)
 	return result
 
@@ -463,8 +476,14 @@ def apply_plan(doc, plan, employee: frappe._dict, now) -> dict:
 	running = any(not log.to_time for log in doc.time_logs)
 	doc.job_started = int(running)
 	doc.started_time = now if plan.open_logs else (doc.started_time if running else None)
+	# Links: the card was read from the database and only the badge's employee (looked up above) and a
+	# downtime reason (checked to exist) are added, so re-reading every linked record's meta and row on each
+	# tap is skipped. ERPNext's own validation (time log overlaps, sequence, quantities) runs as always.
+	doc.flags.ignore_links = True
 	try:
-		doc.save()
+		# no Version per tap: the Terminal Action stored with it is the record of who did what, and the job
+		# card's timeline shows those (production/doctype/terminal_action: job_card_timeline)
+		doc.save(ignore_version=True)
 	except OverlapError:
 		fail(
 			_("{0} still has an open time log on another job card; complete or pause it first.").format(
@@ -487,7 +506,6 @@ def apply_plan(doc, plan, employee: frappe._dict, now) -> dict:
 		"action": plan.action,
 		"job_card": doc.name,
 		"status": doc.status,
-		"status_label": _(doc.status),
 		"total_completed_qty": flt(doc.total_completed_qty),
 		"scrap_qty": flt(doc.get("mom_scrap_qty")),
 		"rework_qty": flt(doc.get("mom_rework_qty")),
@@ -546,7 +564,7 @@ def try_submit(doc) -> tuple[bool, str | None]:
 		return False, str(e) or _("The job card could not be submitted.")
 
 
-def store(client_id: str, action: str, doc, employee: str, result: dict):
+def store(client_id: str, action: str, doc, employee: str, result: dict, values: dict):
 	frappe.get_doc(
 		{
 			"doctype": "Terminal Action",
@@ -556,9 +574,13 @@ def store(client_id: str, action: str, doc, employee: str, result: dict):
 			"employee": employee,
 			"workstation": doc.workstation,
 			"user": frappe.session.user,
+			"good_qty": flt(values.get("good_qty")),
+			"scrap_qty": flt(values.get("scrap_qty")),
+			"rework_qty": flt(values.get("rework_qty")),
+			"reason": values.get("reason"),
 			"result": json.dumps(result, default=str),
 		}
-	).insert(ignore_permissions=True)
+	).insert(ignore_permissions=True, ignore_links=True)  # all of them were just read or checked
 
 
 def publish(doc, action: str, employee: frappe._dict):

@@ -1,6 +1,7 @@
 """The operator terminal API against ERPNext's own Job Card: time logs, quantities, exactly-once, locking."""
 
 import threading
+import time
 import uuid
 
 import frappe
@@ -90,6 +91,23 @@ class TestTerminalActions(TerminalCase):
 		self.assertEqual(card.process_loss_qty, 1)  # the scrap, not ERPNext's "not yet completed" 3
 		self.assertEqual(card.mom_rework_qty, 1)
 		self.assertEqual([e.employee for e in card.employee], [self.op.employee])
+		# what was reported is kept with the action, and the job card's timeline shows it
+		reported = frappe.get_all(
+			"Terminal Action",
+			filters={"job_card": jc, "action": "complete"},
+			fields=["employee", "good_qty", "scrap_qty", "rework_qty"],
+		)
+		self.assertEqual(
+			[(r.employee, r.good_qty, r.scrap_qty, r.rework_qty) for r in reported],
+			[(self.op.employee, 7, 1, 1)],
+		)
+		from frappe.desk.form.load import get_additional_timeline_content
+
+		timeline = [t["content"] for t in get_additional_timeline_content("Job Card", jc)]
+		self.assertEqual(len(timeline), 2, timeline)
+		self.assertIn(self.op.employee_name, timeline[0])
+		self.assertIn("7", timeline[0])
+		self.assertIn(frappe._("Work In Progress"), timeline[1])
 		# the rest: all done -> the operator may not submit, the card waits for a supervisor
 		self.act("start", jc)
 		last = self.act("complete", jc, good_qty=2)
@@ -241,78 +259,110 @@ class TestBadInput(TerminalCase):
 			frappe.db.commit()  # the terminal committed the assignment
 
 
-class TestConcurrency(TerminalCase):
-	"""Two operators complete on one job card at the same moment, each through their own DB connection."""
+def run_concurrently(*calls, timeout: float = 60) -> list:
+	"""Run each call in a thread with its own database connection, released together; their results (or
+	the exception each raised), in order. Each call gets committed on success, rolled back on failure."""
+	site, sites_path = frappe.local.site, frappe.local.sites_path
+	barrier = threading.Barrier(len(calls))
+	results = [None] * len(calls)
 
-	def test_two_operators_cannot_over_complete(self):
-		jc = released_job_card(self.route, 10)
+	def run(i, call):
+		frappe.init(site=site, sites_path=sites_path)
+		frappe.connect()
+		try:
+			barrier.wait(10)
+			results[i] = call()
+			frappe.db.commit()
+		except Exception as e:
+			frappe.db.rollback()
+			results[i] = e
+		finally:
+			frappe.destroy()
+
+	threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+	for t in threads:
+		t.start()
+	for t in threads:
+		t.join(timeout)
+	return results
+
+
+class TestConcurrency(TerminalCase):
+	"""Operators acting on one job card (or one workstation) at the same moment, each through their own DB
+	connection."""
+
+	def started_by_both(self, qty: float) -> str:
+		jc = released_job_card(self.route, qty)
 		self.act("start", jc, who=self.op)
 		self.act("start", jc, who=self.op2)
 		frappe.set_user("Administrator")
 		frappe.db.commit()  # the other connections see the job card
-		site, sites_path = frappe.local.site, frappe.local.sites_path
-		barrier = threading.Barrier(2)
-		results = {}
+		return jc
 
-		def complete(who):
-			frappe.init(site=site, sites_path=sites_path)
-			frappe.connect()
-			try:
-				frappe.set_user(who.user)
-				barrier.wait(10)
-				results[who.badge] = terminal.act(
-					cid(), "complete", who.badge, jc, self.route.workstation, good_qty=6
-				)
-				frappe.db.commit()
-			except Exception as e:
-				frappe.db.rollback()
-				results[who.badge] = e
-			finally:
-				frappe.destroy()
+	def complete_call(self, who, jc, good_qty, client_id=None):
+		def call():
+			frappe.set_user(who.user)
+			return terminal.act(
+				client_id or cid(), "complete", who.badge, jc, self.route.workstation, good_qty=good_qty
+			)
 
-		threads = [threading.Thread(target=complete, args=(who,)) for who in (self.op, self.op2)]
-		for t in threads:
-			t.start()
-		for t in threads:
-			t.join(60)
-		outcomes = sorted(type(r).__name__ for r in results.values())
+		return call
+
+	def test_two_operators_cannot_over_complete(self):
+		jc = self.started_by_both(10)
+		results = run_concurrently(*(self.complete_call(who, jc, 6) for who in (self.op, self.op2)))
+		outcomes = sorted(type(r).__name__ for r in results)
 		self.assertEqual(outcomes, ["TerminalError", "dict"], results)
 		card = self.card(jc)
 		self.assertEqual(card.total_completed_qty, 6)
 		self.assertEqual(sum(log.completed_qty for log in card.time_logs), 6)
 
 	def test_two_operators_both_complete_within_quantity(self):
-		jc = released_job_card(self.route, 10)
-		self.act("start", jc, who=self.op)
-		self.act("start", jc, who=self.op2)
-		frappe.set_user("Administrator")
-		frappe.db.commit()
-		site, sites_path = frappe.local.site, frappe.local.sites_path
-		barrier = threading.Barrier(2)
-		results = {}
-
-		def complete(who):
-			frappe.init(site=site, sites_path=sites_path)
-			frappe.connect()
-			try:
-				frappe.set_user(who.user)
-				barrier.wait(10)
-				results[who.badge] = terminal.act(
-					cid(), "complete", who.badge, jc, self.route.workstation, good_qty=4
-				)
-				frappe.db.commit()
-			except Exception as e:
-				frappe.db.rollback()
-				results[who.badge] = e
-			finally:
-				frappe.destroy()
-
-		threads = [threading.Thread(target=complete, args=(who,)) for who in (self.op, self.op2)]
-		for t in threads:
-			t.start()
-		for t in threads:
-			t.join(60)
-		self.assertTrue(all(isinstance(r, dict) for r in results.values()), results)
+		jc = self.started_by_both(10)
+		results = run_concurrently(*(self.complete_call(who, jc, 4) for who in (self.op, self.op2)))
+		self.assertTrue(all(isinstance(r, dict) for r in results), results)
 		card = self.card(jc)
 		self.assertEqual(card.total_completed_qty, 8)
 		self.assertEqual(sorted(log.completed_qty for log in card.time_logs), [4, 4])
+
+	def test_the_same_id_sent_twice_at_once_is_applied_once(self):
+		jc = self.started_by_both(10)
+		key = cid()
+		results = run_concurrently(*(self.complete_call(self.op, jc, 3, client_id=key) for _ in range(2)))
+		self.assertTrue(all(isinstance(r, dict) for r in results), results)
+		self.assertEqual(sorted(r["replayed"] for r in results), [False, True])
+		self.assertEqual(self.card(jc).total_completed_qty, 3)
+		self.assertEqual(frappe.db.count("Terminal Action", {"client_id": key}), 1)
+
+	def test_lock_order_workstation_before_job_card(self):
+		"""ERPNext's job card save writes the Workstation row: an action waits for that row before it locks
+		the job card, so a transaction holding the workstation can still take the job card (no deadlock)."""
+		jc = released_job_card(self.route, 5)
+		frappe.db.commit()
+		held, seen = threading.Event(), {}
+
+		def hold_workstation_then_take_job_card():
+			frappe.db.sql(
+				"select name from `tabWorkstation` where name = %s for update", self.route.workstation
+			)
+			held.set()
+			time.sleep(1.0)  # the action below is waiting by now
+			frappe.db.sql("set session innodb_lock_wait_timeout = 3")
+			try:
+				frappe.db.sql("select name from `tabJob Card` where name = %s for update", jc)
+				seen["job_card_free"] = True
+			except Exception as e:
+				seen["job_card_free"] = e
+			frappe.db.rollback()
+			return "released"
+
+		def start():
+			held.wait(10)
+			frappe.set_user(self.op.user)
+			return terminal.act(cid(), "start", self.op.badge, jc, self.route.workstation)
+
+		holder, action = run_concurrently(hold_workstation_then_take_job_card, start)
+		self.assertIs(seen.get("job_card_free"), True, seen)
+		self.assertEqual(holder, "released")
+		self.assertIsInstance(action, dict, action)
+		self.assertEqual(self.card(jc).status, "Work In Progress")

@@ -236,7 +236,7 @@ class Terminal {
 			<div>${esc(c.item_name || c.production_item)} · ${esc(c.work_order || "")} ${
 			c.order_type ? "· " + esc(__(c.order_type)) : ""
 		}</div>
-			<div>${esc(__("Status"))}: <b class="t-status">${esc(c.status_label)}</b>${
+			<div>${esc(__("Status"))}: <b class="t-status">${esc(__(c.status))}</b>${
 			c.pause_reason ? " · " + esc(__(c.pause_reason)) : ""
 		}</div>
 			${hold}
@@ -336,7 +336,7 @@ class Terminal {
 			complete: __("Reported"),
 			downtime: __("Downtime reported"),
 		};
-		let text = `${labels[action]} · ${this.card.name} · ${r.status_label}`;
+		let text = `${labels[action]} · ${this.card.name} · ${__(r.status)}`;
 		if (r.submitted) text += " · " + __("Job card submitted");
 		else if (r.submit_error) text += " · " + r.submit_error;
 		this.message(text, "ok");
