@@ -57,6 +57,11 @@ class TestTerminalInBrowser(FrappeTestCase):
 				s.page.click("[data-act='complete']")
 				s.page.wait_for_selector(".t-msg.ok")
 				s.page.wait_for_function("() => document.querySelector('.t-good').innerText.trim() === '4'")
+				# the job card's status, translated by the page (ERPNext's word, in the operator's language)
+				from frappe.translate import get_all_translations
+
+				in_progress = get_all_translations("zh").get("Work In Progress") or "Work In Progress"
+				self.assertEqual(s.page.inner_text(".t-status").strip(), in_progress)
 				s.screenshot("terminal-complete")
 				# bad input: an unknown job card gets a clear message
 				scan.fill("NO-SUCH-CARD")

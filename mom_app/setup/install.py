@@ -6,6 +6,7 @@ import click
 import frappe
 
 from mom_app.setup.custom_fields import apply_custom_fields, remove_custom_fields
+from mom_app.setup.indexes import apply_indexes, remove_indexes
 from mom_app.setup.property_setters import apply_property_setters, remove_property_setters
 from mom_app.setup.roles import apply_role_permissions, create_roles, remove_role_permissions, remove_roles
 
@@ -18,6 +19,7 @@ def before_install():
 def after_install():
 	apply_custom_fields()
 	apply_property_setters()
+	apply_indexes()
 	apply_role_permissions()
 	ensure_iot_settings()
 	capture_existing_genealogy()
@@ -60,6 +62,7 @@ def before_uninstall():
 	uninstall_shop_floor()  # shop floor (issue 6): before its custom fields go
 	remove_custom_fields()
 	remove_property_setters()
+	remove_indexes()
 	remove_role_permissions()
 	remove_roles()
 	remove_scheduled_jobs()

@@ -116,6 +116,13 @@ class TestInstall(FrappeTestCase):
 				(doctype, fieldname, prop),
 			)
 
+	def test_indexes_on_erpnext_tables(self):
+		from mom_app.setup.indexes import INDEXES
+
+		for doctype, columns, name in INDEXES:
+			rows = frappe.db.sql(f"show index from `tab{doctype}` where Key_name = %s", name, as_dict=True)
+			self.assertEqual([r.Column_name for r in rows], list(columns), (doctype, name))
+
 	def test_scheduled_jobs(self):
 		jobs = set(
 			frappe.db.sql(

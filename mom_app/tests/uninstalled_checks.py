@@ -34,6 +34,14 @@ class TestNothingLeftBehind(FrappeTestCase):
 		self.assertIsNone(frappe.get_meta("Employee").get_field("mom_badge_barcode"))
 		self.assertIsNone(frappe.get_meta("Downtime Entry").get_field("mom_source"))
 
+	def test_indexes_gone(self):
+		# the indexes mom_app added to ERPNext's job card tables (mom_app.setup.indexes)
+		for table, name in (
+			("Job Card", "mom_workstation_docstatus"),
+			("Job Card Time Log", "mom_employee_from_time"),
+		):
+			self.assertFalse(frappe.db.has_index(f"tab{table}", name), name)
+
 	def test_property_setters_gone(self):
 		# ERPNext's own rules again: a downtime entry needs an operator and a stop reason
 		self.assertFalse(

@@ -441,7 +441,8 @@ def apply_action(
 	result = apply_plan(doc, plan, employee, now)
 	store(client_id, action, doc, employee.name, result, values)
 	publish(doc, action, employee)
-	return result
+	# the card as it is now, so the terminal shows it without scanning again (a replay has none: it scans)
+	return {**result, "card": job_card_view(doc, employee.name)}
 
 
 def overproduction_pct() -> float:

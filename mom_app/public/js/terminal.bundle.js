@@ -340,7 +340,12 @@ class Terminal {
 		if (r.submitted) text += " · " + __("Job card submitted");
 		else if (r.submit_error) text += " · " + r.submit_error;
 		this.message(text, "ok");
-		await this.open_card(this.card.name);
+		if (r.card) {
+			this.card = r.card;
+			await this.show_queue(this.card_html(r.card));
+		} else {
+			await this.open_card(this.card.name);
+		}
 	}
 
 	async andon(kind) {

@@ -1,0 +1,27 @@
+"""Database indexes mom_app adds to ERPNext tables: applied on install (and by a patch), dropped on uninstall.
+
+Every operator-terminal action saves an ERPNext Job Card, and ERPNext validates each of its time logs against
+the employee's other open job cards at the workstation (JobCard.get_open_job_cards / get_time_logs). Those
+queries filter `tabJob Card` by workstation and `tabJob Card Time Log` by employee, and ERPNext has no index
+on either: each save scanned every job card of the plant, once per time log.
+"""
+
+import frappe
+
+# (doctype, columns, index name). Two columns each: Frappe's schema sync drops a single-column index on a
+# field whose meta has no search_index, and leaves composite ones alone.
+INDEXES = (
+	("Job Card", ("workstation", "docstatus"), "mom_workstation_docstatus"),
+	("Job Card Time Log", ("employee", "from_time"), "mom_employee_from_time"),
+)
+
+
+def apply_indexes():
+	for doctype, columns, name in INDEXES:
+		frappe.db.add_index(doctype, list(columns), index_name=name)
+
+
+def remove_indexes():
+	for doctype, _columns, name in INDEXES:
+		if frappe.db.has_index(f"tab{doctype}", name):
+			frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")
