@@ -1,25 +1,35 @@
 #!/usr/bin/env python3
 """The operator terminal API under load: 20 simulated operators against a served site, over HTTP.
 
-Each operator signs in (POST /api/method/login), scans its badge (sign_in) and then, for --cycles rounds,
+Each operator logs in (POST /api/method/login), scans its badge (sign_in) and then, for --cycles rounds,
 scans its job card (scan_job_card), starts it and completes one good piece (act start / act complete), with
-a client-made id per action. Two operators share each job card, so the row lock is contended. Every
---retry-every-th action is sent twice with the same id (a retry): it must come back "replayed" and change
-nothing. At the end the job cards are checked: total_completed_qty must equal the completions accepted,
-and the number of Terminal Actions the number of distinct ids. Prints progress, then one JSON line:
+a client-made id per action. Two operators share each job card, so the job card's row lock is contended; the
+pairs are spread over --workstations workstations (default 10; 1 puts everybody at one workstation, whose row
+ERPNext's job card save writes on every action, so all actions queue there). Every --retry-every-th action is
+sent twice with the same id (a retry): it must come back "replayed" and change nothing. --warmup-cycles
+unmeasured rounds come first (every gunicorn worker has then imported and cached what the calls need, as on a
+server that has been running for a while); then everybody starts the measured rounds together.
 
-  {"benchmark": "terminal", "operators": 20, "requests": ..., "errors": 0, "latency_p50_ms": ...,
-   "latency_p95_ms": ..., "latency_p99_ms": ..., "requests_per_s": ..., "double_counted": 0, ...}
+Between two taps an operator waits --think seconds on average (uniformly 0.5x to 1.5x). The default, 2 s, is a
+tap every 1-3 s by each of 20 operators at once (about 9 requests/s): far more than a real line, where an
+operator reads the screen and types quantities, and taps every few minutes. --think 1 is a stress run.
 
-Target: p95 < 150 ms and zero errors. Run it with the bench's Python from the sites folder:
+At the end the job cards are checked: total_completed_qty must equal the completions accepted, and the number
+of Terminal Actions the number of distinct ids. Prints progress, then one JSON line:
+
+  {"benchmark": "terminal", "operators": 20, "requests": ..., "errors": 0, "server_errors": 0,
+   "latency_p50_ms": ..., "latency_p95_ms": ..., "p95_by_kind_ms": {...}, "double_counted": 0, ...}
+
+Target: p95 < 150 ms, no errors (a 5xx counts even when the retry succeeded), nothing counted twice. Run it
+with the bench's Python from the sites folder:
 
     cd ~/frappe-bench/sites && ../env/bin/python ../apps/mom_app/benchmarks/bench_terminal.py --site <site>
 
-Without --url it starts its own gunicorn (--workers, default 3) on a free 127.0.0.1 port and stops it at the
-end; with --url (e.g. http://127.0.0.1:8000, a `bench start` / `bench serve` or production server) it uses
-that server (sending Host: <site>). It creates a workstation BENCH-TERMINAL-WS (capacity 50), an operation and
-a BOM for it, --operators users with the role MOM Operator and employees with badges BENCH-OP-nn, and one work
-order per two operators; the job cards of earlier runs are cancelled first.
+Without --url it starts gunicorn as `bench setup production` does (--workers: the bench's gunicorn_workers,
+2 x cores + 1) on a free 127.0.0.1 port and stops it at the end; with --url (e.g. http://127.0.0.1:8000) it
+uses that server (sending Host: <site>). It creates the workstations BENCH-TERMINAL-WS-nn (capacity 50), an
+operation and a BOM, --operators users with the role MOM Operator and employees with badges BENCH-OP-nn, and
+one work order per two operators; the job cards of earlier runs are cancelled first.
 """
 
 import argparse
@@ -286,7 +296,10 @@ def main():
 	parser.add_argument("--cycles", type=int, default=8, help="start + complete rounds per operator")
 	parser.add_argument("--retry-every", type=int, default=5, help="send every n-th action twice (0: never)")
 	parser.add_argument(
-		"--think", type=float, default=1.0, help="mean seconds an operator takes between two taps (0: none)"
+		"--think",
+		type=float,
+		default=2.0,
+		help="mean seconds an operator takes between two taps (1: a stress run, 0: no pause at all)",
 	)
 	parser.add_argument(
 		"--workstations",
