@@ -21,7 +21,13 @@ def apply_indexes():
 		frappe.db.add_index(doctype, list(columns), index_name=name)
 
 
+# DDL takes no parameters: the statements are written out
+DROP_INDEXES = (
+	"alter table `tabJob Card` drop index if exists `mom_workstation_docstatus`",
+	"alter table `tabJob Card Time Log` drop index if exists `mom_employee_from_time`",
+)
+
+
 def remove_indexes():
-	for doctype, _columns, name in INDEXES:
-		if frappe.db.has_index(f"tab{doctype}", name):
-			frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")
+	for statement in DROP_INDEXES:
+		frappe.db.sql_ddl(statement)

@@ -120,8 +120,14 @@ class TestInstall(FrappeTestCase):
 		from mom_app.setup.indexes import INDEXES
 
 		for doctype, columns, name in INDEXES:
-			rows = frappe.db.sql(f"show index from `tab{doctype}` where Key_name = %s", name, as_dict=True)
-			self.assertEqual([r.Column_name for r in rows], list(columns), (doctype, name))
+			found = frappe.db.sql(
+				"""select column_name from information_schema.statistics
+				where table_schema = database() and table_name = %s and index_name = %s
+				order by seq_in_index""",
+				(f"tab{doctype}", name),
+				pluck=True,
+			)
+			self.assertEqual(found, list(columns), (doctype, name))
 
 	def test_scheduled_jobs(self):
 		jobs = set(
