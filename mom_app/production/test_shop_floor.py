@@ -282,6 +282,50 @@ class TestOEEAdapter(FrappeTestCase):
 		self.assertGreaterEqual(html.count("<svg"), 2)  # the order's and the job card's
 
 
+class TestOEEByDayChart(FrappeTestCase):
+	def test_day_is_weighted_by_planned_busy_time(self):
+		"""A 420-minute shift at 60 % and a 60-minute one at 0 %: the day is 52.5 %, not the 30 % average."""
+		import json
+
+		from mom_app.production.dashboard_chart_source.oee_by_day import oee_by_day
+		from mom_app.tests.utils import make_workstation
+
+		frappe.set_user("Administrator")
+		workstation = make_workstation("MOM-SF-WS-CHART")
+		day = getdate(add_days(today(), -2))
+		frappe.db.delete("OEE Record", {"workstation": workstation})
+		for shift, pbt, value in (("A", 420, 60), ("B", 60, 0)):
+			frappe.get_doc(
+				{
+					"doctype": "OEE Record",
+					"workstation": workstation,
+					"shift": f"MOM-SF-CHART-{shift}",
+					"day": day,
+					"start": f"{day} {'08' if shift == 'A' else '20'}:00:00",
+					"pbt": pbt,
+					"calendar_time": pbt,
+					"oee": value,
+				}
+			).insert(ignore_permissions=True, ignore_links=True)
+		data = oee_by_day.get(
+			chart_name="OEE by Day",
+			refresh=1,
+			filters=json.dumps({"workstation": workstation}),
+			from_date=str(add_days(day, -1)),
+			to_date=str(add_days(day, 1)),
+			timespan="Select Date Range",
+		)
+		self.assertEqual(data["labels"], [str(day)])
+		self.assertEqual(data["datasets"][0]["values"], [52.5])
+		# a user who may not read OEE Records gets nothing
+		frappe.set_user(make_user("Website Manager", "sf-chart-nobody@mom-test.example"))
+		try:
+			with self.assertRaises(frappe.PermissionError):
+				oee_by_day.get(chart_name="OEE by Day", refresh=1)
+		finally:
+			frappe.set_user("Administrator")
+
+
 class TestOperatorCannotApprove(FrappeTestCase):
 	def test_operator_has_no_transition(self):
 		route = routed_workstation("WF2")
