@@ -622,3 +622,44 @@ def test_compute_many_on_assigned_intervals_equals_compute_window_per_window():
 		]
 		assert_same(compute_window(win, mine), bulk[j])
 		assert bulk[j].unaccounted_time == 0 and bulk[j].flags == []
+
+
+# ---------------------------------------------------------------------------------------- rollup of stored records
+def test_rollup_weights_by_time_not_by_record():
+	from mom_app.engine.oee import rollup
+
+	long_shift = {
+		"pbt": 420,
+		"apt": 300,
+		"oee": 60,
+		"produced": 100,
+		"good": 90,
+		"ideal_cycle_time": 120,
+		"calendar_time": 480,
+	}
+	short_shift = {
+		"pbt": 60,
+		"apt": 0,
+		"oee": 0,
+		"produced": 0,
+		"good": 0,
+		"ideal_cycle_time": 120,
+		"calendar_time": 60,
+	}
+	r = rollup([long_shift, short_shift])
+	assert r["oee"] == 52.5  # 0.6 x 420 / 480, where the average of 60 and 0 would say 30
+	assert r["availability"] == 62.5  # 300 / 480
+	assert r["performance"] == 66.7  # 100 x 2 min / 300 min
+	assert r["quality"] == 90.0
+	assert r["teep"] == round(252 / 540 * 100, 1)
+	assert (r["produced"], r["good"], r["pbt"]) == (100, 90, 480)
+
+
+def test_rollup_of_nothing_and_of_missing_figures():
+	from mom_app.engine.oee import rollup
+
+	empty = rollup([])
+	assert empty["oee"] is None and empty["quality"] is None and empty["pbt"] == 0
+	r = rollup([{"pbt": 100, "oee": None, "apt": "", "produced": None}])
+	assert r["oee"] == 0.0 and r["availability"] == 0.0
+	assert r["performance"] is None and r["quality"] is None  # no run time, nothing produced

@@ -925,3 +925,39 @@ def aggregate(records: Sequence[OEERecord], *, calendar_time: float | None = Non
 	record.flags = [code for code in FLAGS if counted[code]]
 	record.messages = [f"{counted[code]} of {n} records: {FLAGS[code]}" for code in record.flags]
 	return record
+
+
+def _stored(value) -> float:
+	"""A stored figure as a float: missing (None, "") counts as 0, as the database keeps it."""
+	return float(value) if value not in (None, "") else 0.0
+
+
+def rollup(records: Iterable[Mapping]) -> dict:
+	"""Ratios (percent, one decimal) of several stored OEE records, computed again from their summed times
+	and quantities, never averaged: OEE x PBT is a record's fully productive time, so sum(OEE x PBT) / sum(PBT)
+	is the OEE of the sum; likewise APT / PBT, ideal time / APT, good / produced and fully productive time /
+	calendar time (TEEP). Each record is a mapping with the OEE Record's fields (oee in percent, times in
+	minutes, ideal_cycle_time in seconds); a ratio without a denominator is None."""
+	pbt = apt = produced = good = ideal = fully_productive = calendar = 0.0
+	for r in records:
+		pbt += _stored(r.get("pbt"))
+		apt += _stored(r.get("apt"))
+		produced += _stored(r.get("produced"))
+		good += _stored(r.get("good"))
+		ideal += _stored(r.get("ideal_cycle_time")) * _stored(r.get("produced")) / 60.0  # minutes
+		fully_productive += _stored(r.get("oee")) / 100.0 * _stored(r.get("pbt"))
+		calendar += _stored(r.get("calendar_time"))
+
+	def pct(a, b):
+		return round(a / b * 100, 1) if b else None
+
+	return {
+		"oee": pct(fully_productive, pbt),
+		"availability": pct(apt, pbt),
+		"performance": pct(ideal, apt),
+		"quality": pct(good, produced),
+		"teep": pct(fully_productive, calendar),
+		"produced": produced,
+		"good": good,
+		"pbt": pbt,
+	}

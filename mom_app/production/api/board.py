@@ -7,6 +7,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, flt, getdate, now_datetime, today
 
+from mom_app.engine.oee import rollup  # the ratios of several records (pure; re-exported for the report)
+
 LOSSES = (
 	"loss_breakdowns",
 	"loss_setup",
@@ -28,31 +30,6 @@ LOSS_LABELS = {
 def check_read():
 	if not frappe.has_permission("Workstation", "read") or not frappe.has_permission("OEE Record", "read"):
 		raise frappe.PermissionError(_("You may not read workstations and their OEE."))
-
-
-def rollup(records: list[dict]) -> dict:
-	"""OEE, availability, performance and quality of several OEE Records (percent), from their times."""
-	pbt = sum(flt(r.pbt) for r in records)
-	apt = sum(flt(r.apt) for r in records)
-	produced = sum(flt(r.produced) for r in records)
-	good = sum(flt(r.good) for r in records)
-	ideal = sum(flt(r.ideal_cycle_time) * flt(r.produced) / 60.0 for r in records)  # minutes
-	fully_productive = sum(flt(r.oee) / 100.0 * flt(r.pbt) for r in records)
-	calendar = sum(flt(r.calendar_time) for r in records)
-
-	def pct(a, b):
-		return round(a / b * 100, 1) if b else None
-
-	return {
-		"oee": pct(fully_productive, pbt),
-		"availability": pct(apt, pbt),
-		"performance": pct(ideal, apt),
-		"quality": pct(good, produced),
-		"teep": pct(fully_productive, calendar),
-		"produced": produced,
-		"good": good,
-		"pbt": pbt,
-	}
 
 
 RECORD_FIELDS = [
