@@ -39,7 +39,6 @@ import json
 import os
 import random
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -341,8 +340,7 @@ def main():
 
 	import frappe
 
-	from mom_app.iot.sim.servers import free_port
-	from mom_app.iot.testing import wait_for_port
+	from benchmarks.served import start_gunicorn, stop_gunicorn
 
 	def say(text):
 		print(f"  {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
@@ -369,27 +367,7 @@ def main():
 		people = setup(args.operators, args.workstations)
 		url = args.url
 		if not url:
-			port = free_port()
-			bench = Path(sites_path).parent
-			gunicorn = subprocess.Popen(
-				[
-					str(bench / "env" / "bin" / "gunicorn"),
-					"-b",
-					f"127.0.0.1:{port}",
-					"-w",
-					str(args.workers),
-					"-t",
-					"120",
-					"--preload",
-					"frappe.app:application",
-				],
-				cwd=sites_path,
-				stdout=subprocess.DEVNULL,
-				stderr=subprocess.DEVNULL,
-			)
-			if not wait_for_port(port, 60):
-				raise SystemExit("gunicorn did not start")
-			url = f"http://127.0.0.1:{port}"
+			gunicorn, url = start_gunicorn(sites_path, args.workers)
 		say(
 			f"{len(people)} operators at {len({p['workstation'] for p in people})} workstations, "
 			f"{args.warmup_cycles} warm-up + {args.cycles} measured cycles -> {url} ({args.workers} workers)"
@@ -468,12 +446,7 @@ def main():
 		retire_earlier_runs()  # this run's work orders are done with too
 		print(json.dumps(figures))
 	finally:
-		if gunicorn:
-			gunicorn.terminate()
-			try:
-				gunicorn.wait(10)
-			except subprocess.TimeoutExpired:
-				gunicorn.kill()
+		stop_gunicorn(gunicorn)
 		frappe.destroy()
 
 

@@ -24,7 +24,6 @@ import http.client
 import json
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -140,9 +139,9 @@ def main():
 	import frappe
 	from frappe.installer import update_site_config
 
+	from benchmarks.served import start_gunicorn, stop_gunicorn
 	from mom_app.iot import writer
-	from mom_app.iot.sim.servers import free_port
-	from mom_app.iot.testing import RedisServer, wait_for_port
+	from mom_app.iot.testing import RedisServer
 
 	def say(text):
 		print(f"  {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
@@ -162,27 +161,7 @@ def main():
 		secret = setup_device()
 		url = args.url
 		if not url:
-			port = free_port()
-			bench = Path(sites_path).parent
-			gunicorn = subprocess.Popen(
-				[
-					str(bench / "env" / "bin" / "gunicorn"),
-					"-b",
-					f"127.0.0.1:{port}",
-					"-w",
-					str(args.workers),
-					"-t",
-					"120",
-					"--preload",
-					"frappe.app:application",
-				],
-				cwd=sites_path,
-				stdout=subprocess.DEVNULL,
-				stderr=subprocess.DEVNULL,
-			)
-			if not wait_for_port(port, 60):
-				raise SystemExit("gunicorn did not start")
-			url = f"http://127.0.0.1:{port}"
+			gunicorn, url = start_gunicorn(sites_path, args.workers)
 		say(f"{args.concurrency} senders x batches of {args.batch} -> {url} for {args.seconds} s")
 		stop, lock = threading.Event(), threading.Lock()
 		threads = [
@@ -251,12 +230,7 @@ def main():
 			"cores": os.cpu_count(),
 		}
 	finally:
-		if gunicorn is not None:
-			gunicorn.terminate()
-			try:
-				gunicorn.wait(20)
-			except subprocess.TimeoutExpired:
-				gunicorn.kill()
+		stop_gunicorn(gunicorn)
 		if redis_server is not None:
 			update_site_config("mom_iot_redis", "None")
 			redis_server.cleanup()
