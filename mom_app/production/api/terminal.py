@@ -297,6 +297,23 @@ def check_client_id(client_id: str) -> str:
 	return client_id
 
 
+def start_request(client_id: str) -> tuple[str, dict | None]:
+	"""Role check, the request's id, and the stored result if that id was applied already."""
+	check_role()
+	client_id = check_client_id(client_id)
+	return client_id, stored_result(client_id)
+
+
+def answer_of_concurrent_twin(client_id: str) -> dict:
+	"""After a DuplicateEntryError on the Terminal Action: the same id was applied by a request that ran
+	alongside this one. Undo this one and answer with that one's result."""
+	frappe.db.rollback()
+	replay = stored_result(client_id)
+	if not replay:
+		raise
+	return replay
+
+
 def locked_job_card(name: str, workstation: str | None):
 	"""End the read-only transaction, then lock the job card's workstation row and load the job card with
 	its row locked (SELECT ... FOR UPDATE); the card and its child rows are read after the locks are held,
@@ -386,9 +403,7 @@ def act(
 	reason: str | None = None,
 ) -> dict:
 	"""Apply one terminal action (start, pause, resume, complete, downtime) to a job card, exactly once."""
-	check_role()
-	client_id = check_client_id(client_id)
-	replay = stored_result(client_id)
+	client_id, replay = start_request(client_id)
 	if replay:
 		return replay
 	action = (action or "").strip().lower()
@@ -413,12 +428,7 @@ def act(
 				raise
 			time.sleep(0.02 * (attempt + 1) + random.random() * 0.03)
 		except frappe.DuplicateEntryError:
-			# the same id applied by a request that ran alongside this one: undo this one, answer with that
-			frappe.db.rollback()
-			replay = stored_result(client_id)
-			if not replay:
-				raise
-			return replay
+			return answer_of_concurrent_twin(client_id)
 
 
 def apply_action(
@@ -615,9 +625,7 @@ def andon(
 	note: str | None = None,
 ) -> dict:
 	"""Call for help: material (storekeepers), quality (inspectors), maintenance (technicians)."""
-	check_role()
-	client_id = check_client_id(client_id)
-	replay = stored_result(client_id)
+	client_id, replay = start_request(client_id)
 	if replay:
 		return replay
 	kind = (kind or "").strip().lower()
@@ -638,6 +646,24 @@ def andon(
 	if job:
 		subject += " (" + job + ")"
 	note = (note or "").strip()[:500]
+	result = {"ok": True, "replayed": False, "action": f"andon:{kind}", "notified": len(users), "role": role}
+	# the id is claimed before anybody is notified: a twin sent at the same moment waits on it, then replays
+	try:
+		frappe.get_doc(
+			{
+				"doctype": "Terminal Action",
+				"client_id": client_id,
+				"action": f"andon:{kind}",
+				"job_card": job,
+				"employee": employee.name,
+				"workstation": workstation,
+				"user": frappe.session.user,
+				"reason": note[:140] or None,
+				"result": json.dumps(result),
+			}
+		).insert(ignore_permissions=True, ignore_links=True)  # all of them were just read or checked
+	except frappe.DuplicateEntryError:
+		return answer_of_concurrent_twin(client_id)
 	if users:
 		from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 
@@ -652,19 +678,6 @@ def andon(
 			},
 			users,
 		)
-	result = {"ok": True, "replayed": False, "action": f"andon:{kind}", "notified": len(users), "role": role}
-	frappe.get_doc(
-		{
-			"doctype": "Terminal Action",
-			"client_id": client_id,
-			"action": f"andon:{kind}",
-			"job_card": job,
-			"employee": employee.name,
-			"workstation": workstation,
-			"user": frappe.session.user,
-			"result": json.dumps(result),
-		}
-	).insert(ignore_permissions=True)
 	frappe.publish_realtime(
 		ANDON_EVENT,
 		{"workstation": workstation, "kind": kind, "employee_name": employee.employee_name, "job_card": job},

@@ -338,6 +338,23 @@ class TestConcurrency(TerminalCase):
 		self.assertEqual(self.card(jc).total_completed_qty, 3)
 		self.assertEqual(frappe.db.count("Terminal Action", {"client_id": key}), 1)
 
+	def test_the_same_andon_sent_twice_at_once_notifies_once(self):
+		keeper = make_user("Storekeeper", "sf-andon-keeper@mom-test.example")
+		frappe.db.commit()
+		before = frappe.db.count("Notification Log", {"for_user": keeper})
+		key = cid()
+
+		def call():
+			frappe.set_user(self.op.user)
+			return terminal.andon(key, self.op.badge, self.route.workstation, "material")
+
+		results = run_concurrently(call, call)
+		frappe.db.rollback()  # a fresh snapshot: see what the two connections committed
+		self.assertTrue(all(isinstance(r, dict) for r in results), results)
+		self.assertEqual(sorted(r["replayed"] for r in results), [False, True])
+		self.assertEqual(frappe.db.count("Notification Log", {"for_user": keeper}), before + 1)
+		self.assertEqual(frappe.db.count("Terminal Action", {"client_id": key}), 1)
+
 	def test_lock_order_workstation_before_job_card(self):
 		"""ERPNext's job card save writes the Workstation row: an action waits for that row before it locks
 		the job card, so a transaction holding the workstation can still take the job card (no deadlock)."""
