@@ -101,7 +101,7 @@ def setup(operators: int, workstations: int = 1) -> list[dict]:
 			).insert(ignore_permissions=True)
 		frappe.db.set_value("Workstation", station, "production_capacity", 50)
 	if not frappe.db.exists("Operation", OPERATION):
-		frappe.get_doc({"doctype": "Operation", "name": OPERATION, "workstation": WORKSTATION}).insert(
+		frappe.get_doc({"doctype": "Operation", "name": OPERATION, "workstation": stations[0]}).insert(
 			ignore_permissions=True
 		)
 	item_group = get_root_of("Item Group")  # named in the site's language
@@ -131,7 +131,7 @@ def setup(operators: int, workstations: int = 1) -> list[dict]:
 				"with_operations": 1,
 				"rm_cost_as_per": "Valuation Rate",
 				"currency": frappe.get_cached_value("Company", company, "default_currency"),
-				"operations": [{"operation": OPERATION, "workstation": WORKSTATION, "time_in_mins": 0.05}],
+				"operations": [{"operation": OPERATION, "workstation": stations[0], "time_in_mins": 0.05}],
 				"items": [{"item_code": RAW, "qty": 1, "rate": 1}],
 			}
 		).insert(ignore_permissions=True)
