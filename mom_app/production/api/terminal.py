@@ -15,9 +15,10 @@ When nothing is left to make, the job card is submitted if the user may submit i
 Exactly once. Every action carries a client-made id (a uuid). The first request that applies it stores its
 result in a Terminal Action named by that id, in the same transaction; a retry gets the stored result back.
 
-Concurrency. Before reading the job card, the request ends its (read-only) transaction and locks the Job
-Card row (SELECT ... FOR UPDATE). InnoDB's repeatable-read snapshot is then taken after the lock, so a
-second operator acting on the same card waits and then sees the first one's time logs and quantities.
+Concurrency. Before reading the job card, the request ends its (read-only) transaction, begins one at READ
+COMMITTED and locks the Workstation row, then the Job Card row (SELECT ... FOR UPDATE). The card is read
+after the locks are held, so a second operator acting on the same card waits and then sees the first one's
+time logs and quantities; actions on other cards take no locks on the gaps between their rows.
 
 Bad input (unknown scan, wrong workstation, quality hold, over-completion, negative quantities, completing
 a job not started, ...) raises a translated TerminalError before anything is written.
@@ -320,10 +321,10 @@ def locked_job_card(name: str, workstation: str | None):
 	so they are the latest.
 
 	Lock order. ERPNext's job card save writes the Workstation row (its status) and Frappe's save reads the
-	card's child rows FOR UPDATE, which locks index gaps shared with neighbouring job cards. Two saves on one
-	workstation that took those locks in opposite order deadlocked under load; taking the workstation first
-	(which the save would lock anyway) gives every terminal action one order."""
-	frappe.db.commit()
+	card's rows FOR UPDATE. Two saves on one workstation that took those locks in opposite order deadlocked
+	under load; taking the workstation first (which the save would lock anyway) gives every terminal action
+	one order."""
+	begin_read_committed()
 	if workstation:
 		frappe.db.sql("select name from `tabWorkstation` where name = %s for update", workstation)
 	try:
@@ -331,6 +332,22 @@ def locked_job_card(name: str, workstation: str | None):
 	except frappe.DoesNotExistError:
 		frappe.clear_last_message()
 		fail(_("Unknown job card: {0}").format(frappe.bold(name)))
+
+
+def begin_read_committed():
+	"""End the request's read-only transaction and begin the action's at READ COMMITTED.
+
+	At InnoDB's default REPEATABLE READ, Frappe's `SELECT ... FOR UPDATE` of a job card's child rows takes
+	next-key locks, which also lock the index gap in front of the next job card's rows: inserting a time
+	log at the end of one card's rows then waited for, or deadlocked with, an action on the neighbouring
+	card, at whatever workstation that was. READ COMMITTED takes record locks only. No phantom can appear
+	in the card's own rows: every writer of a job card locks its row first (this module, and Frappe's save
+	in check_if_latest). `SET TRANSACTION` without SESSION applies to the next transaction only, and only
+	when none is open, so the empty one Frappe's commit begins is ended first."""
+	frappe.db.commit()  # runs the commit callbacks, then begins a new (still empty) transaction
+	frappe.db.sql("commit")
+	frappe.db.sql("set transaction isolation level read committed")
+	frappe.db.begin()
 
 
 def snapshot(doc) -> dict:
@@ -417,8 +434,8 @@ def act(
 		fail(_("Unknown downtime reason: {0}").format(frappe.bold(reason)))
 
 	values = {"good_qty": good_qty, "scrap_qty": scrap_qty, "rework_qty": rework_qty, "reason": reason}
-	# InnoDB may still pick this transaction as a deadlock victim (job cards of different workstations share
-	# index gaps of their time logs): nothing is kept, so run it again
+	# InnoDB may still pick this transaction as a deadlock victim (a desk save at REPEATABLE READ takes gap
+	# locks next to this card's rows): nothing is kept, so run it again
 	for attempt in range(DEADLOCK_RETRIES):
 		try:
 			return apply_action(client_id, action, employee, workstation, name, card_workstation, values)

@@ -355,6 +355,42 @@ class TestConcurrency(TerminalCase):
 		self.assertEqual(frappe.db.count("Notification Log", {"for_user": keeper}), before + 1)
 		self.assertEqual(frappe.db.count("Terminal Action", {"client_id": key}), 1)
 
+	def test_an_action_leaves_the_neighbouring_job_card_free(self):
+		"""The action's transaction runs at READ COMMITTED: holding one job card's rows does not lock the index
+		gap in front of them, where the time logs of the card made just before it go (at REPEATABLE READ the
+		first start on that other card waited for this transaction, or deadlocked with it)."""
+		before = released_job_card(self.route, 5)  # its rows sort in front of the next card's
+		held_card = released_job_card(self.other, 5)
+		self.assertLess(before, held_card)
+		self.act("start", held_card, who=self.op2, workstation=self.other.workstation)
+		frappe.db.commit()
+		held, seen = threading.Event(), {}
+
+		def hold_the_next_card():
+			terminal.locked_job_card(held_card, self.other.workstation)
+			held.set()
+			time.sleep(1.0)  # the start below ran meanwhile
+			seen["released_at"] = time.monotonic()
+			frappe.db.rollback()
+
+		def start_the_card_before():
+			held.wait(10)
+			frappe.db.sql("set session innodb_lock_wait_timeout = 5")
+			frappe.set_user(self.op.user)
+			result = terminal.act(cid(), "start", self.op.badge, before, self.route.workstation)
+			seen["started_at"] = time.monotonic()
+			return result
+
+		holder, action = run_concurrently(hold_the_next_card, start_the_card_before)
+		self.assertIsNone(holder)
+		self.assertIsInstance(action, dict, action)
+		self.assertLess(seen["started_at"], seen["released_at"], "the start waited for the other card")
+		self.assertEqual(self.card(before).status, "Work In Progress")
+		# only that one transaction: the session's level is the server's still
+		self.act("complete", before, good_qty=1)
+		levels = frappe.db.sql("select @@session.tx_isolation, @@global.tx_isolation")[0]
+		self.assertEqual(levels[0], levels[1])
+
 	def test_lock_order_workstation_before_job_card(self):
 		"""ERPNext's job card save writes the Workstation row: an action waits for that row before it locks
 		the job card, so a transaction holding the workstation can still take the job card (no deadlock)."""
