@@ -122,7 +122,9 @@ CUSTOM_FIELDS = {
 			"insert_after": "mom_work_order",
 			"read_only": 1,
 			"no_copy": 1,
-			"description": N_("IPQC: which frequency check this inspection is (first article, every N pieces, ...)."),
+			"description": N_(
+				"IPQC: which frequency check this inspection is (first article, every N pieces, ...)."
+			),
 		},
 		{
 			"fieldname": "mom_column_break",
@@ -197,7 +199,9 @@ CUSTOM_FIELDS = {
 			"read_only": 1,
 			"no_copy": 1,
 			"search_index": 1,
-			"description": N_("While this quality hold is open the job card is paused and cannot be started."),
+			"description": N_(
+				"While this quality hold is open the job card is paused and cannot be started."
+			),
 		},
 	],
 	"Batch": [

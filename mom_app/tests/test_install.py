@@ -138,7 +138,7 @@ class TestInstall(FrappeTestCase):
 		from mom_app import hooks
 
 		expected = set()
-		for key, value in hooks.scheduler_events.items():
+		for value in hooks.scheduler_events.values():
 			for methods in value.values() if isinstance(value, dict) else [value]:
 				expected.update(methods)
 		self.assertTrue(

@@ -80,7 +80,7 @@ OPERATION_BADGES = {"粗车": "JG-E0007", "精车": "JG-E0008"}
 REASONS = ("Machine Breakdown", "Changeover", "Waiting for Material", "Tooling Failure", "Adjustment")
 
 
-@step("shop_history", _lt("Shop floor: shifts, approved orders, stops and OEE"), after="genealogy_history")
+@step("shop_history", _lt("Shop floor: shifts, approved orders, stops and OEE"), after="quality_history")
 def shop_history(demo: Demo):
 	demo.track("Shift Pattern", "User", "Project", "Work Order", "Job Card", "OEE Record")
 	shift_patterns(demo)

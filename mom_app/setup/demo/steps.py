@@ -202,7 +202,8 @@ def mom_settings(demo: Demo):
 		missing["badge_sign_in"] = 1
 		stale = settings.quarantine_warehouse
 		if stale and frappe.db.get_value("Warehouse", stale, "company") != demo.company:
-			missing["quarantine_warehouse"] = wanted["quarantine_warehouse"]  # another company's: not this plant's
+			# another company's: not this plant's
+			missing["quarantine_warehouse"] = wanted["quarantine_warehouse"]
 	settings.update(missing)
 	settings.save()
 	demo.count("MOM Settings")
