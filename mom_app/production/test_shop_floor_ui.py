@@ -62,6 +62,10 @@ class TestTerminalInBrowser(FrappeTestCase):
 
 				in_progress = get_all_translations("zh").get("Work In Progress") or "Work In Progress"
 				self.assertEqual(s.page.inner_text(".t-status").strip(), in_progress)
+				# the action's answer carries where the card stands; what it is stays from the scan
+				card_text = s.page.inner_text(f"[data-card='{self.job_card}']")
+				self.assertIn(self.route.operation, card_text)
+				self.assertIn("Turn it", card_text)  # the operation's instructions
 				s.screenshot("terminal-complete")
 				# bad input: an unknown job card gets a clear message
 				scan.fill("NO-SUCH-CARD")

@@ -218,6 +218,8 @@ def scan_job_card(badge: str, job_card: str, workstation: str | None = None) -> 
 
 
 def job_card_view(doc, employee: str | None = None) -> dict:
+	"""Everything the terminal shows of a job card: what it is (operation, order, instructions, attachments,
+	materials) and where it stands (job_card_state)."""
 	operation = frappe.db.get_value("Operation", doc.operation, ["description"], as_dict=True) or {}
 	work_order = (
 		frappe.db.get_value(
@@ -242,26 +244,14 @@ def job_card_view(doc, employee: str | None = None) -> dict:
 		fields=["file_name", "file_url"],
 		limit=20,
 	)
-	open_logs = [log for log in doc.time_logs if not log.to_time]
 	return {
-		"name": doc.name,
+		**job_card_state(doc, employee),
 		"work_order": doc.work_order,
 		"order_type": work_order.get("mom_order_type"),
 		"operation": doc.operation,
 		"workstation": doc.workstation,
 		"production_item": doc.production_item,
 		"item_name": doc.item_name,
-		"for_quantity": flt(doc.for_quantity),
-		"total_completed_qty": flt(doc.total_completed_qty),
-		"scrap_qty": flt(doc.get("mom_scrap_qty")),
-		"rework_qty": flt(doc.get("mom_rework_qty")),
-		"remaining_qty": max(
-			flt(doc.for_quantity) - flt(doc.total_completed_qty) - flt(doc.get("mom_scrap_qty")), 0
-		),
-		"status": doc.status,
-		"docstatus": doc.docstatus,
-		"pause_reason": doc.get("mom_pause_reason"),
-		"hold_reason": hold_reason(doc),
 		"instructions": "\n".join(
 			x for x in (operation.get("description"), work_order.get("description"), doc.remarks) if x
 		),
@@ -276,6 +266,26 @@ def job_card_view(doc, employee: str | None = None) -> dict:
 			}
 			for i in doc.items
 		],
+	}
+
+
+def job_card_state(doc, employee: str | None = None) -> dict:
+	"""Where a job card stands: quantities, status, pause and hold, who is working on it. An action changes
+	only these, so its answer carries only these (the page keeps the rest from the scan)."""
+	open_logs = [log for log in doc.time_logs if not log.to_time]
+	return {
+		"name": doc.name,
+		"for_quantity": flt(doc.for_quantity),
+		"total_completed_qty": flt(doc.total_completed_qty),
+		"scrap_qty": flt(doc.get("mom_scrap_qty")),
+		"rework_qty": flt(doc.get("mom_rework_qty")),
+		"remaining_qty": max(
+			flt(doc.for_quantity) - flt(doc.total_completed_qty) - flt(doc.get("mom_scrap_qty")), 0
+		),
+		"status": doc.status,
+		"docstatus": doc.docstatus,
+		"pause_reason": doc.get("mom_pause_reason"),
+		"hold_reason": hold_reason(doc),
 		"running": [log.employee for log in open_logs],
 		"running_mine": bool(employee and any(log.employee == employee for log in open_logs)),
 	}
@@ -468,8 +478,9 @@ def apply_action(
 	result = apply_plan(doc, plan, employee, now)
 	store(client_id, action, doc, employee.name, result, values)
 	publish(doc, action, employee)
-	# the card as it is now, so the terminal shows it without scanning again (a replay has none: it scans)
-	return {**result, "card": job_card_view(doc, employee.name)}
+	# where the card stands now, so the terminal shows it without scanning again (a replay has none: it
+	# scans); what the card is did not change and the page has it from the scan
+	return {**result, "card": job_card_state(doc, employee.name)}
 
 
 def overproduction_pct() -> float:

@@ -340,9 +340,10 @@ class Terminal {
 		if (r.submitted) text += " · " + __("Job card submitted");
 		else if (r.submit_error) text += " · " + r.submit_error;
 		this.message(text, "ok");
-		if (r.card) {
-			this.card = r.card;
-			await this.show_queue(this.card_html(r.card));
+		if (r.card && r.card.name === this.card.name) {
+			// where the card stands now; what it is (operation, instructions, materials) is kept from the scan
+			this.card = Object.assign({}, this.card, r.card);
+			await this.show_queue(this.card_html(this.card));
 		} else {
 			await this.open_card(this.card.name);
 		}
