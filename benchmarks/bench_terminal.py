@@ -72,6 +72,21 @@ def percentile(values, p):
 	return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else None
 
 
+def host_calibration_ms() -> float:
+	"""The best of three timings of a fixed pure-Python workload: how fast this machine is right now. A shared
+	virtual machine's speed drifts (the same requests took 30 % longer in one hour than in the next here), so
+	a run's latencies are read together with it."""
+	best = None
+	for _ in range(3):
+		started = time.perf_counter()
+		total = 0
+		for i in range(1_000_000):
+			total += i * i % 7
+		elapsed = (time.perf_counter() - started) * 1000
+		best = elapsed if best is None else min(best, elapsed)
+	return round(best, 1)
+
+
 def innodb_deadlocks() -> int:
 	import frappe
 
@@ -430,6 +445,7 @@ def main():
 			f"{len(people)} operators at {len({p['workstation'] for p in people})} workstations, "
 			f"{args.warmup_cycles} warm-up + {args.cycles} measured cycles -> {url} ({args.workers} workers)"
 		)
+		calibration_before = host_calibration_ms()  # before anybody taps, as calibration_after is after
 		lock = threading.Lock()
 		barrier = threading.Barrier(len(people) + 1)
 		threads = [
@@ -447,6 +463,7 @@ def main():
 		for t in threads:
 			t.join()
 		seconds = time.monotonic() - started
+		calibration_after = host_calibration_ms()
 		client_cpu = time.process_time() - cpu_started  # this process: the 20 simulated operators
 
 		# what the database says
@@ -475,6 +492,7 @@ def main():
 			"workers": args.workers if gunicorn else None,
 			"seconds": round(seconds, 2),
 			"client_cpu_s": round(client_cpu, 2),  # the load generator shares the machine's cores
+			"host_calibration_ms": [calibration_before, calibration_after],
 			"requests": len(lat),
 			"requests_per_s": round(len(lat) / seconds, 1) if seconds else None,
 			"errors": len(results["errors"]),
