@@ -393,10 +393,23 @@ class TestConcurrency(TerminalCase):
 		self.assertIsInstance(action, dict, action)
 		self.assertLess(seen["started_at"], seen["released_at"], "the start waited for the other card")
 		self.assertEqual(self.card(before).status, "Work In Progress")
-		# only that one transaction: the session's level is the server's still
+		# only that one transaction: this connection's next one reads a snapshot again (REPEATABLE READ, the
+		# server's level): a change committed meanwhile by another connection is not seen
 		self.act("complete", before, good_qty=1)
-		levels = frappe.db.sql("select @@session.tx_isolation, @@global.tx_isolation")[0]
-		self.assertEqual(levels[0], levels[1])
+		self.assertEqual(frappe.db.sql("select @@global.tx_isolation")[0][0], "REPEATABLE-READ")
+		frappe.db.commit()
+		remarks = "SELECT `remarks` FROM `tabJob Card` WHERE `name` = %s"
+		seen_first = frappe.db.sql(remarks, before)[0][0]
+
+		def change_remarks():
+			frappe.db.sql(
+				"UPDATE `tabJob Card` SET `remarks` = 'changed meanwhile' WHERE `name` = %s", before
+			)
+
+		run_concurrently(change_remarks)
+		self.assertEqual(frappe.db.sql(remarks, before)[0][0], seen_first)
+		frappe.db.commit()
+		self.assertEqual(frappe.db.sql(remarks, before)[0][0], "changed meanwhile")
 
 	def test_lock_order_workstation_before_job_card(self):
 		"""ERPNext's job card save writes the Workstation row: an action waits for that row before it locks
