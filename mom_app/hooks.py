@@ -31,12 +31,12 @@ doc_events = {
 	},
 	"Downtime Entry": {
 		"validate": [
-			# shop floor (issue 6): the reason from the tree sets the stop reason (before it is required)
+			# shop floor: the reason from the tree sets the stop reason (before it is required)
 			"mom_app.production.overrides.downtime_entry.apply_reason",
 			"mom_app.production.overrides.downtime_entry.validate",
 		],
 	},
-	# shop floor (issue 6): the order type's required fields
+	# shop floor: the order type's required fields
 	"Work Order": {
 		"validate": "mom_app.production.overrides.work_order.validate",
 	},
@@ -69,7 +69,7 @@ doc_events = {
 		"validate": "mom_app.quality.overrides.job_card.validate",
 		"on_update": "mom_app.quality.overrides.job_card.on_update",
 		"before_submit": "mom_app.quality.overrides.job_card.before_submit",
-		# shop floor (issue 6): scrap reported at the terminal is the process loss; OEE on submit
+		# shop floor: scrap reported at the terminal is the process loss; OEE on submit
 		"before_save": "mom_app.production.overrides.job_card.before_save",
 		"on_submit": "mom_app.production.overrides.job_card.on_submit",
 	},
@@ -98,7 +98,7 @@ scheduler_events = {
 		"*/10 * * * *": ["mom_app.quality.spc.recompute_iot_characteristics"],
 	},
 	"daily": ["mom_app.iot.storage.purge_old_readings"],
-	# shop floor (issue 6): OEE Records of today and yesterday
+	# shop floor: OEE Records of today and yesterday
 	"hourly": ["mom_app.production.oee.recompute_recent"],
 }
 
@@ -107,7 +107,7 @@ additional_timeline_content = {
 	"Job Card": ["mom_app.production.doctype.terminal_action.terminal_action.job_card_timeline"]
 }
 
-# shop floor (issue 6): QR codes in print formats (the Work Order traveler)
+# shop floor: QR codes in print formats (the Work Order traveler)
 jinja = {
 	"methods": ["mom_app.production.traveler.qr_svg", "mom_app.production.traveler.job_cards"],
 }

@@ -35,7 +35,7 @@ def test_six_roles():
 		"Storekeeper",
 		"Production Supervisor",
 		"MOM Manager",
-		# shop floor (issue 6): the approvers of the Work Order workflow
+		# shop floor: the approvers of the Work Order workflow
 		"R&D Engineer",
 		"Process Engineer",
 		"Workshop Director",

@@ -12,7 +12,7 @@ TECHNICIAN = "Maintenance Technician"
 STOREKEEPER = "Storekeeper"
 SUPERVISOR = "Production Supervisor"
 MANAGER = "MOM Manager"
-# shop floor (issue 6): the approvers of the Work Order workflow (mom_app/production/workflow)
+# shop floor: the approvers of the Work Order workflow (mom_app/production/workflow)
 RD_ENGINEER = "R&D Engineer"
 PROCESS_ENGINEER = "Process Engineer"
 DIRECTOR = "Workshop Director"
@@ -52,12 +52,12 @@ MATRIX: dict[str, dict[str, str]] = {
 	# production
 	"Work Order": {
 		OPERATOR: "r",
-		INSPECTOR: "rw",  # shop floor (issue 6): approves rework orders in the Work Order workflow
+		INSPECTOR: "rw",  # shop floor: approves rework orders in the Work Order workflow
 		STOREKEEPER: "r",
 		TECHNICIAN: "r",
 		SUPERVISOR: "rwcsxae",
 		MANAGER: "rwcsxade",
-		# shop floor (issue 6): workflow approvers (apply_workflow saves the order: write)
+		# shop floor: workflow approvers (apply_workflow saves the order: write)
 		RD_ENGINEER: "rw",
 		PROCESS_ENGINEER: "rw",
 		DIRECTOR: "rw",
@@ -179,7 +179,7 @@ MATRIX: dict[str, dict[str, str]] = {
 	"IoT Reading": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "re"},
 	"IoT Minute Aggregate": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "re"},
 	"Machine State Log": {OPERATOR: "r", TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcde"},
-	# --- shop floor (issue 6) ---
+	# --- shop floor ---
 	# Terminal Action: the applied terminal requests (idempotency keys); written by the terminal API only
 	"Terminal Action": {SUPERVISOR: "r", MANAGER: "r"},
 	# Work Order types: every role that reads work orders reads their type
@@ -220,7 +220,7 @@ MATRIX: dict[str, dict[str, str]] = {
 		PROCESS_ENGINEER: "r",
 		DIRECTOR: "r",
 	},
-	# --- end shop floor (issue 6) ---
+	# --- end shop floor ---
 }
 
 # Rights that need another right to make sense.

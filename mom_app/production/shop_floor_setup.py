@@ -1,4 +1,4 @@
-"""Shop floor (issue 6) records created on install (and by patch shop_floor_005), removed on uninstall.
+"""Shop floor records created on install (and by patch shop_floor_005), removed on uninstall.
 
 - the Work Order types Trial Production / Mass Production / Rework (Production Order Type);
 - the Work Order approval workflow, from the data file mom_app/production/data/work_order_workflow.json (a

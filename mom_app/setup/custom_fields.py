@@ -230,7 +230,7 @@ CUSTOM_FIELDS = {
 			),
 		},
 	],
-	# --- shop floor (issue 6) ---------------------------------------------------------------------------
+	# --- shop floor ---------------------------------------------------------------------------
 	# (merged into the doctypes above by SHOP_FLOOR_FIELDS below)
 }
 
@@ -348,7 +348,7 @@ SHOP_FLOOR_FIELDS = {
 }
 for _doctype, _fields in SHOP_FLOOR_FIELDS.items():
 	CUSTOM_FIELDS.setdefault(_doctype, []).extend(_fields)
-# --- end shop floor (issue 6) ----------------------------------------------------------------------------
+# --- end shop floor ----------------------------------------------------------------------------
 
 
 # Select options of the custom fields above, marked for the POT (Frappe translates option labels when shown).

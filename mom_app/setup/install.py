@@ -23,7 +23,7 @@ def after_install():
 	apply_role_permissions()
 	ensure_iot_settings()
 	capture_existing_genealogy()
-	install_shop_floor()  # shop floor (issue 6)
+	install_shop_floor()  # shop floor
 	frappe.db.commit()
 	click.secho("mom_app installed: run `bench --site <site> mom-demo` for a demo plant.", fg="green")
 
@@ -41,7 +41,7 @@ def ensure_iot_settings():
 	ensure_settings()
 
 
-# --- shop floor (issue 6) ---
+# --- shop floor ---
 def install_shop_floor():
 	"""Work order types, the Work Order approval workflow and the downtime reason tree."""
 	from mom_app.production.shop_floor_setup import install
@@ -55,11 +55,11 @@ def uninstall_shop_floor():
 	uninstall()
 
 
-# --- end shop floor (issue 6) ---
+# --- end shop floor ---
 
 
 def before_uninstall():
-	uninstall_shop_floor()  # shop floor (issue 6): before its custom fields go
+	uninstall_shop_floor()  # shop floor: before its custom fields go
 	remove_custom_fields()
 	remove_property_setters()
 	remove_indexes()

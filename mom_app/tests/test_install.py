@@ -146,14 +146,14 @@ class TestInstall(FrappeTestCase):
 				"mom_app.iot.writer.drain",
 				"mom_app.iot.storage.purge_old_readings",
 				"mom_app.quality.spc.recompute_iot_characteristics",
-				"mom_app.production.oee.recompute_recent",  # shop floor (issue 6)
+				"mom_app.production.oee.recompute_recent",  # shop floor
 			}
 			<= expected
 		)
 		self.assertEqual(jobs, expected)
 
 
-# --- shop floor (issue 6) ---
+# --- shop floor ---
 class TestShopFloorInstall(FrappeTestCase):
 	def test_workflow_types_reasons_and_desk(self):
 		from mom_app.production.shop_floor_setup import DOWNTIME_REASONS, ORDER_TYPES, workflow_data
@@ -191,7 +191,7 @@ class TestShopFloorInstall(FrappeTestCase):
 		self.assertEqual([frappe.db.count(dt) for dt in doctypes], counts)
 
 
-# --- end shop floor (issue 6) ---
+# --- end shop floor ---
 
 
 class TestTranslationsCurrent(FrappeTestCase):

@@ -102,7 +102,7 @@ class TestNothingLeftBehind(FrappeTestCase):
 		self.assertFalse(frappe.db.sql("select 1 from tabSingles where doctype=%s", "MOM Settings"))
 
 
-# --- shop floor (issue 6) ---
+# --- shop floor ---
 class TestShopFloorGone(FrappeTestCase):
 	def test_workflow_states_and_actions_gone(self):
 		self.assertFalse(frappe.db.exists("Workflow", "Work Order Approval"))
@@ -152,7 +152,7 @@ class TestShopFloorGone(FrappeTestCase):
 			self.assertFalse(frappe.db.exists("Role", role), role)
 
 
-# --- end shop floor (issue 6) ---
+# --- end shop floor ---
 
 
 class TestERPNextStillWorks(FrappeTestCase):

@@ -71,7 +71,7 @@ def require(doc, fieldnames):
 		)
 
 
-# --- shop floor (issue 6) ---
+# --- shop floor ---
 def apply_reason(doc, method=None):
 	"""The reason from the Downtime Reason tree sets ERPNext's stop reason (runs before validate(), which
 	requires a stop reason: choosing a tree reason on an automatic entry therefore classifies it)."""
@@ -92,4 +92,4 @@ def apply_reason(doc, method=None):
 		doc.stop_reason = row.stop_reason or "Other"
 
 
-# --- end shop floor (issue 6) ---
+# --- end shop floor ---

@@ -10,7 +10,7 @@ Steps live in mom_app.setup.demo.steps (and in any module imported below, for la
 from mom_app.setup.demo import genealogy_history as _genealogy  # receipts -> production -> deliveries
 from mom_app.setup.demo import iot_history as _iot_history  # a week of machine data (after "people")
 from mom_app.setup.demo import quality_history as _quality  # plans, SPC, a month of inspections
-from mom_app.setup.demo import shop_history as _shop_history  # shop floor (issue 6): after quality_history
+from mom_app.setup.demo import shop_history as _shop_history  # shop floor: after quality_history
 from mom_app.setup.demo import steps as _steps  # registers the steps, in order
 from mom_app.setup.demo.builder import STEPS, Demo, Step, build, step
 from mom_app.setup.demo.data import DEMO_PASSWORD, demo_users
