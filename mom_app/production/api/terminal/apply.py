@@ -1,16 +1,10 @@
-"""The operator terminal's API (the page is mom_app/www/terminal): badge sign-in, job cards, actions, andon.
+"""Applying a terminal action (start, pause, resume, complete, downtime) to ERPNext's own Job Card.
 
-Who may act. The session user needs the role MOM Operator. The badge scanned names the employee acting;
-the session user must be that employee's own user (Employee.user_id), or the workstation's shared terminal
-user (Workstation.mom_terminal_user, set by a supervisor) - then anyone with a badge may act at that
-workstation. Every call checks this again: nothing is remembered between calls.
-
-Actions (start, pause, resume, complete, downtime) follow the pure rules of mom_app.engine.job_actions; the
-Plan they return is applied to ERPNext's own Job Card: time logs opened and closed (completed_qty on the
-closed log, so total_completed_qty is ERPNext's own sum), scrap into process_loss_qty (through
-mom_scrap_qty, see overrides/job_card.py), rework into mom_rework_qty; a downtime report is an ERPNext
-Downtime Entry (source Manual) with its reason and job card, closed when the job is resumed or started.
-When nothing is left to make, the job card is submitted if the user may submit it.
+Actions follow the pure rules of mom_app.engine.job_actions; the Plan they return is applied to the Job Card:
+time logs opened and closed (completed_qty on the closed log, so total_completed_qty is ERPNext's own sum),
+scrap into process_loss_qty (through mom_scrap_qty, see overrides/job_card.py), rework into mom_rework_qty;
+a downtime report is an ERPNext Downtime Entry (see downtime.py). When nothing is left to make, the job card
+is submitted if the user may submit it.
 
 Exactly once. Every action carries a client-made id (a uuid). The first request that applies it stores its
 result in a Terminal Action named by that id, in the same transaction; a retry gets the stored result back.
@@ -32,266 +26,22 @@ import frappe
 from frappe import _
 from frappe.utils import flt, now_datetime
 
-from mom_app.engine.badge import BadgeCodeError, normalize_badge
 from mom_app.engine.job_actions import ACTIONS, ActionError, plan_action
+from mom_app.production.api.terminal.downtime import close_downtime, record_downtime
+from mom_app.production.api.terminal.identity import (
+	check_acting,
+	check_role,
+	check_workstation,
+	employee_of_badge,
+	fail,
+)
+from mom_app.production.api.terminal.views import hold_reason, job_card_name, job_card_state
 
-TERMINAL_ROLE = "MOM Operator"
-ANDON_ROLES = {
-	"material": "Storekeeper",
-	"quality": "Quality Inspector",
-	"maintenance": "Maintenance Technician",
-}
 REALTIME_EVENT = "mom_terminal_update"
-ANDON_EVENT = "mom_andon"
 MAX_CLIENT_ID = 140
 DEADLOCK_RETRIES = 6
 
 
-class TerminalError(frappe.ValidationError):
-	"""A refused terminal request: the message says why; nothing was written."""
-
-
-# ------------------------------------------------------------------------------------------------ checks
-def check_role():
-	if frappe.session.user == "Guest":
-		raise frappe.PermissionError(_("Please sign in to use the operator terminal."))
-	if TERMINAL_ROLE not in frappe.get_roles():
-		raise frappe.PermissionError(
-			_("The operator terminal is for users with the role {0}.").format(_(TERMINAL_ROLE))
-		)
-
-
-def fail(message: str):
-	frappe.throw(message, TerminalError, title=_("Operator Terminal"))
-
-
-def employee_of_badge(badge: str) -> frappe._dict:
-	try:
-		code = normalize_badge(badge)
-	except BadgeCodeError:
-		fail(_("This is not a badge code: {0}").format(frappe.bold(str(badge or "")[:64])))
-	employee = frappe.db.get_value(
-		"Employee",
-		{"mom_badge_barcode": code},
-		["name", "employee_name", "user_id", "status", "company"],
-		as_dict=True,
-	)
-	if not employee:
-		fail(_("No employee has badge {0}.").format(frappe.bold(code)))
-	if employee.status != "Active":
-		fail(_("Employee {0} is not active.").format(employee.employee_name))
-	return employee
-
-
-def terminal_workstations() -> list[str]:
-	"""Workstations whose shared terminal user is the session user."""
-	return frappe.get_all(
-		"Workstation", filters={"mom_terminal_user": frappe.session.user}, pluck="name", order_by="name"
-	)
-
-
-def check_acting(employee: frappe._dict, workstation: str | None):
-	"""The session user may act as `employee` at `workstation` (see the module docstring)."""
-	if employee.user_id and employee.user_id == frappe.session.user:
-		return
-	if (
-		workstation
-		and frappe.db.get_value("Workstation", workstation, "mom_terminal_user") == frappe.session.user
-	):
-		return
-	if not workstation and terminal_workstations():
-		return
-	fail(
-		_(
-			"Badge of {0}: sign in with that employee's own user, or at a workstation whose shared terminal "
-			"user you are."
-		).format(employee.employee_name)
-	)
-
-
-def check_workstation(workstation: str | None) -> str | None:
-	if not workstation:
-		return None
-	name = frappe.db.get_value("Workstation", workstation.strip(), "name")
-	if not name:
-		fail(_("Unknown workstation: {0}").format(frappe.bold(workstation)))
-	return name
-
-
-def job_card_name(scan: str, with_workstation: bool = False):
-	"""The job card a scan names (and its workstation, if asked); an unknown one is refused."""
-	text = (scan or "").strip()
-	if not text:
-		fail(_("Scan a job card."))
-	row = frappe.db.get_value("Job Card", text, ["name", "workstation"])
-	if not row:
-		fail(_("Unknown job card: {0}").format(frappe.bold(text[:140])))
-	return tuple(row) if with_workstation else row[0]
-
-
-def hold_reason(job_card: frappe._dict | object) -> str | None:
-	hold = job_card.get("mom_quality_hold")
-	if not hold:
-		return None
-	row = frappe.db.get_value("Quality Hold", hold, ["status", "reason"], as_dict=True)
-	if not row or row.status != "Open":
-		return None
-	return row.reason or hold
-
-
-# ------------------------------------------------------------------------------------------------ reads
-@frappe.whitelist(methods=["POST"])
-def sign_in(badge: str) -> dict:
-	"""The employee of a badge, and the workstations the session user may work at."""
-	check_role()
-	employee = employee_of_badge(badge)
-	check_acting(employee, None)
-	shared = terminal_workstations()
-	own = employee.user_id == frappe.session.user
-	workstations = frappe.get_all(
-		"Workstation",
-		filters=None if own else {"name": ("in", shared or [""])},
-		fields=["name", "workstation_name", "status", "plant_floor"],
-		order_by="name",
-	)
-	return {
-		"employee": employee.name,
-		"employee_name": employee.employee_name,
-		"workstations": workstations,
-	}
-
-
-@frappe.whitelist()
-def reasons() -> list[dict]:
-	"""The downtime reasons an operator can pick (leaves of the tree), with their category."""
-	check_role()
-	rows = frappe.get_all(
-		"Downtime Reason",
-		filters={"is_group": 0, "enabled": 1},
-		fields=["name", "parent_downtime_reason", "kind"],
-		order_by="lft",
-	)
-	return [
-		{
-			"name": r.name,
-			"label": _(r.name),
-			"category": _(r.parent_downtime_reason) if r.parent_downtime_reason else "",
-			"kind": r.kind,
-		}
-		for r in rows
-	]
-
-
-@frappe.whitelist()
-def queue(workstation: str) -> list[dict]:
-	"""The open job cards of a workstation, in planned order."""
-	check_role()
-	workstation = check_workstation(workstation)
-	if not frappe.has_permission("Job Card", "read"):
-		raise frappe.PermissionError(_("You may not read job cards."))
-	return frappe.db.sql(
-		"""select name, work_order, operation, production_item, item_name, for_quantity, total_completed_qty,
-			process_loss_qty, mom_scrap_qty, status, expected_start_date, mom_quality_hold
-		from `tabJob Card`
-		where workstation = %(ws)s and docstatus = 0 and status != 'Completed'
-		order by ifnull(expected_start_date, creation), creation
-		limit 50""",
-		{"ws": workstation},
-		as_dict=True,
-	)
-
-
-@frappe.whitelist(methods=["POST"])
-def scan_job_card(badge: str, job_card: str, workstation: str | None = None) -> dict:
-	"""What the operator sees after scanning a job card; refuses one of another workstation."""
-	check_role()
-	employee = employee_of_badge(badge)
-	workstation = check_workstation(workstation)
-	name = job_card_name(job_card)
-	doc = frappe.get_doc("Job Card", name)
-	if not doc.has_permission("read"):
-		raise frappe.PermissionError(_("You may not read job card {0}.").format(name))
-	if workstation and doc.workstation and doc.workstation != workstation:
-		fail(_("Job card {0} is for workstation {1}, not {2}.").format(name, doc.workstation, workstation))
-	check_acting(employee, doc.workstation or workstation)
-	return job_card_view(doc, employee.name)
-
-
-def job_card_view(doc, employee: str | None = None) -> dict:
-	"""Everything the terminal shows of a job card: what it is (operation, order, instructions, attachments,
-	materials) and where it stands (job_card_state)."""
-	operation = frappe.db.get_value("Operation", doc.operation, ["description"], as_dict=True) or {}
-	work_order = (
-		frappe.db.get_value(
-			"Work Order",
-			doc.work_order,
-			["description", "qty", "mom_order_type", "produced_qty"],
-			as_dict=True,
-		)
-		if doc.work_order
-		else None
-	) or {}
-	attachments = frappe.get_all(
-		"File",
-		filters={
-			"attached_to_doctype": ("in", ["Job Card", "Work Order", "Operation", "BOM"]),
-			"attached_to_name": (
-				"in",
-				[doc.name, doc.work_order or "", doc.operation or "", doc.bom_no or ""],
-			),
-			"is_private": 0,
-		},
-		fields=["file_name", "file_url"],
-		limit=20,
-	)
-	return {
-		**job_card_state(doc, employee),
-		"work_order": doc.work_order,
-		"order_type": work_order.get("mom_order_type"),
-		"operation": doc.operation,
-		"workstation": doc.workstation,
-		"production_item": doc.production_item,
-		"item_name": doc.item_name,
-		"instructions": "\n".join(
-			x for x in (operation.get("description"), work_order.get("description"), doc.remarks) if x
-		),
-		"attachments": attachments,
-		"materials": [
-			{
-				"item_code": i.item_code,
-				"item_name": i.item_name,
-				"required_qty": flt(i.required_qty),
-				"transferred_qty": flt(i.transferred_qty),
-				"uom": i.uom or i.stock_uom,
-			}
-			for i in doc.items
-		],
-	}
-
-
-def job_card_state(doc, employee: str | None = None) -> dict:
-	"""Where a job card stands: quantities, status, pause and hold, who is working on it. An action changes
-	only these, so its answer carries only these (the page keeps the rest from the scan)."""
-	open_logs = [log for log in doc.time_logs if not log.to_time]
-	return {
-		"name": doc.name,
-		"for_quantity": flt(doc.for_quantity),
-		"total_completed_qty": flt(doc.total_completed_qty),
-		"scrap_qty": flt(doc.get("mom_scrap_qty")),
-		"rework_qty": flt(doc.get("mom_rework_qty")),
-		"remaining_qty": max(
-			flt(doc.for_quantity) - flt(doc.total_completed_qty) - flt(doc.get("mom_scrap_qty")), 0
-		),
-		"status": doc.status,
-		"docstatus": doc.docstatus,
-		"pause_reason": doc.get("mom_pause_reason"),
-		"hold_reason": hold_reason(doc),
-		"running": [log.employee for log in open_logs],
-		"running_mine": bool(employee and any(log.employee == employee for log in open_logs)),
-	}
-
-
-# ------------------------------------------------------------------------------------------------ actions
 def stored_result(client_id: str) -> dict | None:
 	result = frappe.db.get_value("Terminal Action", client_id, "result")
 	if result is None:
@@ -556,38 +306,6 @@ def apply_plan(doc, plan, employee: frappe._dict, now) -> dict:
 	}
 
 
-def record_downtime(doc, plan, employee: frappe._dict, now) -> str:
-	"""An open Downtime Entry (to_time = from_time until the job is resumed)."""
-	reason = plan.downtime.get("reason")
-	entry = frappe.get_doc(
-		{
-			"doctype": "Downtime Entry",
-			"workstation": plan.downtime.get("workstation") or doc.workstation,
-			"operator": employee.name,
-			"from_time": now,
-			"to_time": now,
-			"mom_downtime_reason": reason,
-			"mom_job_card": doc.name,
-			"remarks": _("Reported at the operator terminal for job card {0}.").format(doc.name),
-		}
-	)
-	entry.insert()
-	return entry.name
-
-
-def close_downtime(job_card: str, now):
-	"""Downtime reported on the job card and still open ends when work starts again."""
-	for name in frappe.get_all(
-		"Downtime Entry",
-		filters={"mom_job_card": job_card, "mom_source": "Manual", "docstatus": 0},
-		pluck="name",
-	):
-		entry = frappe.get_doc("Downtime Entry", name)
-		if entry.to_time and entry.from_time and entry.to_time == entry.from_time:
-			entry.to_time = now
-			entry.save()
-
-
 def try_submit(doc) -> tuple[bool, str | None]:
 	"""Submit the finished job card if the user may; ERPNext or quality may refuse (then it stays a draft)."""
 	if not doc.has_permission("submit"):
@@ -639,91 +357,4 @@ def publish(doc, action: str, employee: frappe._dict):
 		doctype="Workstation",
 		docname=doc.workstation,
 		after_commit=True,
-	)
-
-
-# ------------------------------------------------------------------------------------------------ andon
-@frappe.whitelist(methods=["POST"])
-def andon(
-	client_id: str,
-	badge: str,
-	workstation: str,
-	kind: str,
-	job_card: str | None = None,
-	note: str | None = None,
-) -> dict:
-	"""Call for help: material (storekeepers), quality (inspectors), maintenance (technicians)."""
-	client_id, replay = start_request(client_id)
-	if replay:
-		return replay
-	kind = (kind or "").strip().lower()
-	if kind not in ANDON_ROLES:
-		fail(_("Unknown andon call {0}.").format(frappe.bold(kind)))
-	employee = employee_of_badge(badge)
-	workstation = check_workstation(workstation)
-	if not workstation:
-		fail(_("Choose the workstation first."))
-	check_acting(employee, workstation)
-	job = job_card_name(job_card) if job_card else None
-	role = ANDON_ROLES[kind]
-	users = role_users(role)
-	labels = {"material": _("Material"), "quality": _("Quality"), "maintenance": _("Maintenance")}
-	subject = _("Andon {0} at {1}: {2} calls for help").format(
-		labels[kind], workstation, employee.employee_name
-	)
-	if job:
-		subject += " (" + job + ")"
-	note = (note or "").strip()[:500]
-	result = {"ok": True, "replayed": False, "action": f"andon:{kind}", "notified": len(users), "role": role}
-	# the id is claimed before anybody is notified: a twin sent at the same moment waits on it, then replays
-	try:
-		frappe.get_doc(
-			{
-				"doctype": "Terminal Action",
-				"client_id": client_id,
-				"action": f"andon:{kind}",
-				"job_card": job,
-				"employee": employee.name,
-				"workstation": workstation,
-				"user": frappe.session.user,
-				"reason": note[:140] or None,
-				"result": json.dumps(result),
-			}
-		).insert(ignore_permissions=True, ignore_links=True)  # all of them were just read or checked
-	except frappe.DuplicateEntryError:
-		return answer_of_concurrent_twin(client_id)
-	if users:
-		from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
-
-		make_notification_logs(
-			{
-				"subject": subject,
-				"type": "Alert",
-				"document_type": "Workstation",
-				"document_name": workstation,
-				"email_content": note or subject,
-				"from_user": frappe.session.user,
-			},
-			users,
-		)
-	frappe.publish_realtime(
-		ANDON_EVENT,
-		{"workstation": workstation, "kind": kind, "employee_name": employee.employee_name, "job_card": job},
-		doctype="Workstation",
-		docname=workstation,
-		after_commit=True,
-	)
-	return result
-
-
-def role_users(role: str) -> list[str]:
-	users = frappe.get_all(
-		"Has Role", filters={"role": role, "parenttype": "User"}, pluck="parent", distinct=True
-	)
-	if not users:
-		return []
-	return frappe.get_all(
-		"User",
-		filters=[["name", "in", users], ["enabled", "=", 1], ["name", "not in", ("Administrator", "Guest")]],
-		pluck="name",
 	)

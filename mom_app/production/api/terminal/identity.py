@@ -1,0 +1,105 @@
+"""Who may act at the operator terminal: the role, the badge's employee, the workstation.
+
+The session user needs the role MOM Operator. The badge scanned names the employee acting; the session user
+must be that employee's own user (Employee.user_id), or the workstation's shared terminal user
+(Workstation.mom_terminal_user, set by a supervisor) - then anyone with a badge may act at that workstation.
+Every call checks this again: nothing is remembered between calls.
+"""
+
+import frappe
+from frappe import _
+
+from mom_app.engine.badge import BadgeCodeError, normalize_badge
+
+TERMINAL_ROLE = "MOM Operator"
+
+
+class TerminalError(frappe.ValidationError):
+	"""A refused terminal request: the message says why; nothing was written."""
+
+
+def check_role():
+	if frappe.session.user == "Guest":
+		raise frappe.PermissionError(_("Please sign in to use the operator terminal."))
+	if TERMINAL_ROLE not in frappe.get_roles():
+		raise frappe.PermissionError(
+			_("The operator terminal is for users with the role {0}.").format(_(TERMINAL_ROLE))
+		)
+
+
+def fail(message: str):
+	frappe.throw(message, TerminalError, title=_("Operator Terminal"))
+
+
+def employee_of_badge(badge: str) -> frappe._dict:
+	try:
+		code = normalize_badge(badge)
+	except BadgeCodeError:
+		fail(_("This is not a badge code: {0}").format(frappe.bold(str(badge or "")[:64])))
+	employee = frappe.db.get_value(
+		"Employee",
+		{"mom_badge_barcode": code},
+		["name", "employee_name", "user_id", "status", "company"],
+		as_dict=True,
+	)
+	if not employee:
+		fail(_("No employee has badge {0}.").format(frappe.bold(code)))
+	if employee.status != "Active":
+		fail(_("Employee {0} is not active.").format(employee.employee_name))
+	return employee
+
+
+def terminal_workstations() -> list[str]:
+	"""Workstations whose shared terminal user is the session user."""
+	return frappe.get_all(
+		"Workstation", filters={"mom_terminal_user": frappe.session.user}, pluck="name", order_by="name"
+	)
+
+
+def check_acting(employee: frappe._dict, workstation: str | None):
+	"""The session user may act as `employee` at `workstation` (see the module docstring)."""
+	if employee.user_id and employee.user_id == frappe.session.user:
+		return
+	if (
+		workstation
+		and frappe.db.get_value("Workstation", workstation, "mom_terminal_user") == frappe.session.user
+	):
+		return
+	if not workstation and terminal_workstations():
+		return
+	fail(
+		_(
+			"Badge of {0}: sign in with that employee's own user, or at a workstation whose shared terminal "
+			"user you are."
+		).format(employee.employee_name)
+	)
+
+
+def check_workstation(workstation: str | None) -> str | None:
+	if not workstation:
+		return None
+	name = frappe.db.get_value("Workstation", workstation.strip(), "name")
+	if not name:
+		fail(_("Unknown workstation: {0}").format(frappe.bold(workstation)))
+	return name
+
+
+@frappe.whitelist(methods=["POST"])
+def sign_in(badge: str) -> dict:
+	"""The employee of a badge, and the workstations the session user may work at."""
+	check_role()
+	employee = employee_of_badge(badge)
+	check_acting(employee, None)
+	shared = terminal_workstations()
+	own = employee.user_id == frappe.session.user
+	workstations = frappe.get_all(
+		"Workstation",
+		filters=None if own else {"name": ("in", shared or [""])},
+		fields=["name", "workstation_name", "status", "plant_floor"],
+		order_by="name",
+	)
+	return {
+		"employee": employee.name,
+		"employee_name": employee.employee_name,
+		"workstations": workstations,
+	}
