@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mom_app.engine.shifts import ShiftError, Window, expand, validate
+from mom_app.engine.shifts import ShiftError, Window, expand, until, validate, working_hours_pattern
 
 MON = date(2024, 1, 1)  # a Monday
 WEEKDAYS = {0, 1, 2, 3, 4}
@@ -200,3 +200,45 @@ def test_valid_patterns_expand_to_disjoint_windows(shapes, weekdays, days):
 		assert w.day.weekday() in weekdays
 	for a, b in pairwise(windows):
 		assert a.end <= b.start
+
+
+# -- a workstation without shift patterns: its working hours ---------------------------------------------
+
+
+def test_working_hours_make_one_shift_with_the_gaps_as_breaks():
+	rows = [
+		{"start_time": timedelta(hours=13), "end_time": timedelta(hours=17)},
+		{"start_time": timedelta(hours=8), "end_time": timedelta(hours=12)},
+		{"start_time": timedelta(hours=17), "end_time": timedelta(hours=18)},  # no gap: no break
+		{"start_time": None, "end_time": timedelta(hours=20)},
+		{"start_time": timedelta(hours=21), "end_time": timedelta(hours=19)},  # ends before it starts
+	]
+	pattern = working_hours_pattern(rows, "Working Hours", "Press 1")
+	assert pattern == {
+		"name": "Working Hours",
+		"start": timedelta(hours=8),
+		"end": timedelta(hours=18),
+		"breaks": [{"start": timedelta(hours=12), "end": timedelta(hours=13)}],
+		"workstation": "Press 1",
+	}
+	[w] = expand([pattern], MON, MON)
+	assert (w.start, w.end, w.breaks) == (
+		datetime(2024, 1, 1, 8),
+		datetime(2024, 1, 1, 18),
+		[(datetime(2024, 1, 1, 12), datetime(2024, 1, 1, 13))],
+	)
+	assert working_hours_pattern([{"start_time": None, "end_time": None}], "Working Hours") is None
+	assert working_hours_pattern([], "Working Hours") is None
+
+
+def test_a_shift_in_progress_counts_until_now():
+	[w] = expand([early(planned_downtime=[{"start": "12:00", "end": "13:00", "reason": "PM"}])], MON, MON)
+	assert until(w, datetime(2024, 1, 1, 6)) is None  # not begun
+	part = until(w, datetime(2024, 1, 1, 10, 15))
+	assert (part["start"], part["end"]) == (datetime(2024, 1, 1, 6), datetime(2024, 1, 1, 10, 15))
+	assert part["breaks"] == [(datetime(2024, 1, 1, 10), datetime(2024, 1, 1, 10, 15))]
+	assert part["planned_downtime"] == []  # the planned downtime has not begun either
+	whole = until(w, datetime(2024, 1, 2))
+	assert whole["end"] == w.end
+	assert whole["planned_downtime"] == [(datetime(2024, 1, 1, 12), datetime(2024, 1, 1, 13), "PM")]
+	assert (whole["workstation"], whole["shift"], whole["day"]) == (None, "Early", MON)

@@ -259,3 +259,52 @@ def expand(
 		day += timedelta(days=1)
 	windows.sort(key=lambda w: (w.workstation or "", w.start, w.shift))
 	return windows
+
+
+def working_hours_pattern(rows: Iterable[Mapping], name: str, workstation: str | None = None) -> dict | None:
+	"""One shift pattern made of a workstation's working hours (ERPNext's Workstation Working Hour rows,
+	{"start_time", "end_time"}, any comparable times): from the earliest start to the latest end, the gaps
+	between consecutive rows are breaks. Rows without both times, or ending before they start, are
+	skipped; None when no row is left."""
+	rows = sorted(
+		(
+			r
+			for r in rows
+			if r.get("start_time") is not None
+			and r.get("end_time") is not None
+			and r["end_time"] > r["start_time"]
+		),
+		key=lambda r: r["start_time"],
+	)
+	if not rows:
+		return None
+	breaks = [
+		{"start": a["end_time"], "end": b["start_time"]}
+		for a, b in pairwise(rows)
+		if b["start_time"] > a["end_time"]
+	]
+	return {
+		"name": name,
+		"start": rows[0]["start_time"],
+		"end": max(r["end_time"] for r in rows),
+		"breaks": breaks,
+		"workstation": workstation,
+	}
+
+
+def until(window: Window, now: datetime) -> dict | None:
+	"""The part of a window up to `now` (a shift in progress counts until now), as a mapping with the
+	window's workstation, shift, day, start, end, breaks and planned downtime cut at that end; None when the
+	window has not begun."""
+	if window.start >= now:
+		return None
+	end = min(window.end, now)
+	return {
+		"workstation": window.workstation,
+		"shift": window.shift,
+		"day": window.day,
+		"start": window.start,
+		"end": end,
+		"breaks": [(s, min(e, end)) for s, e in window.breaks if s < end],
+		"planned_downtime": [(s, min(e, end), r) for s, e, r in window.planned_downtime if s < end],
+	}

@@ -7,28 +7,25 @@ Patterns, or its ERPNext working hours when it has none, skipping the days of it
   Entries (planned or unplanned by their Downtime Reason; setup reasons count as setup) and the job cards'
   time logs;
 - planned Downtime Entries (a stop classified with a planned reason) as planned downtime, in both cases;
-- quantities from the job cards of the workstation: good = the completed quantity of the time logs that end
-  in the window (their sum is the job card's total_completed_qty); scrap = the job card's process_loss_qty
-  and rework = its mom_rework_qty, counted in the window of its last time log (scrap only when it is real:
-  a submitted card, or one whose quantities come from the terminal - ERPNext calls a draft's open quantity
-  "process loss");
-- the ideal cycle time per unit: the Work Order operation's time / the order quantity, else the job card's
-  required time / its quantity; weighted by the units of each job card;
+- the job cards' time logs overlapping the window with their cards' quantities, and each card's ideal cycle
+  time from its Work Order operation or its own required time; mom_app.engine.oee_production turns them into
+  the window's good, scrap and rework quantities and its produced-weighted ideal cycle time (which scrap
+  counts, and in which window, is decided there);
 - when no job card reports anything in a window, the machine's own part counters (IoT tags with the signal
   roles Good Count / Reject Count, from their minute aggregates) with the ideal cycle time of the fastest BOM
-  operation planned on the workstation,
+  operation planned on the workstation (the engine handles counters that restart),
 
 calls the engine and upserts one OEE Record per window (named day-workstation-shift: unique).
 """
 
 from datetime import date, datetime
-from itertools import pairwise
 
 import frappe
 from frappe.utils import add_days, flt, get_datetime, getdate, now_datetime, today
 
 from mom_app.engine import oee as engine
-from mom_app.engine.shifts import ShiftError, expand
+from mom_app.engine import oee_production as production_rules
+from mom_app.engine.shifts import ShiftError, expand, until, working_hours_pattern
 from mom_app.production.doctype.oee_record.oee_record import record_name
 from mom_app.production.doctype.shift_pattern.shift_pattern import as_pattern
 
@@ -78,23 +75,8 @@ def workstation_patterns(workstation: str) -> list[dict]:
 		fields=["start_time", "end_time"],
 		order_by="start_time",
 	)
-	rows = [
-		r for r in rows if r.start_time is not None and r.end_time is not None and r.end_time > r.start_time
-	]
-	if not rows:
-		return []
-	breaks = [
-		{"start": a.end_time, "end": b.start_time} for a, b in pairwise(rows) if b.start_time > a.end_time
-	]
-	return [
-		{
-			"name": WORKING_HOURS_SHIFT,
-			"start": rows[0].start_time,
-			"end": max(r.end_time for r in rows),
-			"breaks": breaks,
-			"workstation": workstation,
-		}
-	]
+	pattern = working_hours_pattern(rows, WORKING_HOURS_SHIFT, workstation)
+	return [pattern] if pattern else []
 
 
 def holidays(workstation: str, date_from: date, date_to: date) -> list[date]:
@@ -118,22 +100,6 @@ def windows(workstation: str, date_from, date_to) -> list:
 	except ShiftError as e:
 		frappe.log_error(f"OEE: shifts of {workstation}", str(e))
 		return []
-
-
-def clip(window, now: datetime) -> dict | None:
-	"""The part of a window up to `now` (a shift in progress counts until now); None if it has not begun."""
-	if window.start >= now:
-		return None
-	end = min(window.end, now)
-	return {
-		"workstation": window.workstation,
-		"shift": window.shift,
-		"day": window.day,
-		"start": window.start,
-		"end": end,
-		"breaks": [(s, min(e, end)) for s, e in window.breaks if s < end],
-		"planned_downtime": [(s, min(e, end), r) for s, e, r in window.planned_downtime if s < end],
-	}
 
 
 # ------------------------------------------------------------------------------------------------ loading
@@ -193,57 +159,37 @@ def job_card_logs(workstation: str, start: datetime, end: datetime, now: datetim
 
 
 def ideal_cycle_times(rows: list[dict]) -> dict[str, float | None]:
-	"""Seconds per unit of each job card: Work Order operation time / order quantity, else required time /
-	job card quantity."""
+	"""Seconds per unit of each job card (mom_app.engine.oee_production.card_ideal_cycle_time)."""
 	out = {}
 	for r in rows:
 		if r.job_card in out:
 			continue
-		pru = None
+		op_minutes = wo_qty = None
 		if r.operation_id and r.work_order:
 			op_minutes = frappe.db.get_value("Work Order Operation", r.operation_id, "time_in_mins")
 			wo_qty = frappe.db.get_value("Work Order", r.work_order, "qty")
-			if flt(op_minutes) > 0 and flt(wo_qty) > 0:
-				pru = flt(op_minutes) * 60 / flt(wo_qty)
-		if pru is None and flt(r.time_required) > 0 and flt(r.for_quantity) > 0:
-			pru = flt(r.time_required) * 60 / flt(r.for_quantity)
-		out[r.job_card] = pru
+		out[r.job_card] = production_rules.card_ideal_cycle_time(
+			op_minutes, wo_qty, r.time_required, r.for_quantity
+		)
 	return out
 
 
 def production(window: dict, rows: list[dict], pru: dict) -> dict:
-	"""Quantities of a window and its produced-weighted ideal cycle time."""
-	start, end = window["start"], window["end"]
-	good = scrap = rework = 0.0
-	ideal_time, known_units, units = 0.0, 0.0, 0.0
-	counted_cards = set()
-	per_card: dict[str, float] = {}
-	for r in rows:
-		if not r.open_log and start <= r.to_time < end:
-			good += flt(r.completed_qty)
-			per_card[r.job_card] = per_card.get(r.job_card, 0.0) + flt(r.completed_qty)
-		if r.job_card in counted_cards:
-			continue
-		if r.last_end and start <= r.last_end < end:
-			counted_cards.add(r.job_card)
-			real_scrap = r.docstatus == 1 or r.mom_terminal_qty
-			card_scrap = flt(r.process_loss_qty) if real_scrap else 0.0
-			scrap += card_scrap
-			rework += flt(r.mom_rework_qty)
-			per_card[r.job_card] = per_card.get(r.job_card, 0.0) + card_scrap + flt(r.mom_rework_qty)
-	for card, n in per_card.items():
-		units += n
-		if pru.get(card):
-			ideal_time += pru[card] * n
-			known_units += n
-	ideal_cycle_time = ideal_time / known_units if known_units else None
-	return {
-		"good": good,
-		"scrap": scrap,
-		"rework": rework,
-		"produced": good + scrap + rework,
-		"ideal_cycle_time": ideal_cycle_time,
-	}
+	"""Quantities of a window and its produced-weighted ideal cycle time (the engine's from_job_cards)."""
+	logs = [
+		{
+			"job_card": r.job_card,
+			"log_end": None if r.open_log else r.to_time,
+			"completed_qty": r.completed_qty,
+			"last_end": r.last_end,
+			"process_loss_qty": r.process_loss_qty,
+			"rework_qty": r.mom_rework_qty,
+			"submitted": r.docstatus == 1,
+			"terminal_qty": bool(r.mom_terminal_qty),
+		}
+		for r in rows
+	]
+	return production_rules.from_job_cards(window["start"], window["end"], logs, pru)
 
 
 def counter_tags(workstation: str) -> dict[str, list[tuple[str, str]]]:
@@ -261,8 +207,8 @@ def counter_tags(workstation: str) -> dict[str, list[tuple[str, str]]]:
 
 
 def counter_increase(device: str, tag: str, start: datetime, end: datetime) -> float:
-	"""How much a machine's part counter rose from `start` to `end`, from its minute aggregates (a counter
-	that restarts from zero counts its new value)."""
+	"""How much a machine's part counter rose from `start` to `end`, from its minute aggregates (the engine's
+	counter_increase: a counter that restarts from zero counts its new value)."""
 	before = frappe.db.sql(
 		"""select last_value from `tabIoT Minute Aggregate`
 		where device = %s and tag = %s and minute < %s order by minute desc limit 1""",
@@ -274,39 +220,28 @@ def counter_increase(device: str, tag: str, start: datetime, end: datetime) -> f
 		(device, tag, start, end),
 		pluck=True,
 	)
-	previous = flt(before[0][0]) if before else (flt(values[0]) if values else 0.0)
-	total = 0.0
-	for value in values:
-		value = flt(value)
-		total += value - previous if value >= previous else value
-		previous = value
-	return total
+	return production_rules.counter_increase(values, flt(before[0][0]) if before else None)
 
 
 def workstation_ideal_cycle_time(workstation: str) -> float | None:
-	"""Seconds per unit of the fastest BOM operation planned on the workstation (submitted BOMs)."""
+	"""Seconds per unit of the fastest BOM operation planned on the workstation (submitted, active BOMs)."""
 	rows = frappe.db.sql(
 		"""select bo.time_in_mins, b.quantity from `tabBOM Operation` bo join `tabBOM` b on b.name = bo.parent
 		where bo.workstation = %s and b.docstatus = 1 and b.is_active = 1 and bo.time_in_mins > 0""",
 		(workstation,),
 	)
-	times = [flt(minutes) * 60 / (flt(qty) or 1) for minutes, qty in rows]
-	return min(times) if times else None
+	return production_rules.fastest_ideal_cycle_time(rows)
 
 
 def machine_production(workstation: str, window: dict, counters: dict) -> dict | None:
-	"""Quantities from the machine's good / reject counters when the job cards report none in the window."""
+	"""Quantities from the machine's good / reject counters (None when it has no counter tag)."""
 	if not (counters["good"] or counters["reject"]):
 		return None
-	good = sum(counter_increase(d, t, window["start"], window["end"]) for d, t in counters["good"])
-	reject = sum(counter_increase(d, t, window["start"], window["end"]) for d, t in counters["reject"])
-	return {
-		"good": good,
-		"scrap": reject,
-		"rework": 0.0,
-		"produced": good + reject,
-		"ideal_cycle_time": workstation_ideal_cycle_time(workstation),
-	}
+	return production_rules.from_counters(
+		[counter_increase(d, t, window["start"], window["end"]) for d, t in counters["good"]],
+		[counter_increase(d, t, window["start"], window["end"]) for d, t in counters["reject"]],
+		workstation_ideal_cycle_time(workstation),
+	)
 
 
 # ------------------------------------------------------------------------------------------------ compute
@@ -316,7 +251,7 @@ def compute(workstation: str, date_from, date_to, now: datetime | None = None) -
 	records = []
 	counters = counter_tags(workstation)
 	for window in windows(workstation, date_from, date_to):
-		w = clip(window, now)
+		w = until(window, now)
 		if not w:
 			continue
 		start, end = w["start"], w["end"]
@@ -325,8 +260,8 @@ def compute(workstation: str, date_from, date_to, now: datetime | None = None) -
 		rows = job_card_logs(workstation, start, end, now)
 		logs = [(r.from_time, r.to_time) for r in rows]
 		prod = production(w, rows, ideal_cycle_times(rows))
-		if not prod["produced"]:
-			prod = machine_production(workstation, w, counters) or prod
+		if production_rules.use_counters(prod, bool(counters["good"] or counters["reject"])):
+			prod = machine_production(workstation, w, counters)
 		record = engine.compute_window(
 			w,
 			intervals,
