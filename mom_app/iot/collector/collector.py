@@ -1,26 +1,6 @@
-"""The IoT collector: one asyncio process per site (or per shard of a site's devices).
-
-    bench --site <site> mom-collector [--shard i/n]
-
-What it does:
-
-- loads the enabled Modbus TCP and OPC UA IoT Devices of its shard (``zlib.crc32(name) % n == i``) and runs
-  a `ModbusPoller` or an `OpcUaSubscriber` (mom_app.iot.protocols) for each;
-- turns their readings into rows with uid ``<device>:<boot id>:<sequence>`` and appends them to the site's
-  Redis Stream (mom_app.iot.stream). When Redis cannot be reached the rows go to a disk spool
-  (mom_app.iot.spool, under sites/<site>/private/mom_iot_spool/); once Redis answers again the spool is
-  replayed, in order, before any newer row is sent;
-- runs the stream writer (`writer.drain_once`: store, commit, acknowledge) in a thread with its own
-  database connection. When MariaDB is down the writer fails and retries with backoff; the rows wait,
-  unacknowledged, in Redis;
-- writes each device's health, error text and last reading time back every few seconds, in one batch;
-- reloads the device configuration when an IoT Device changes (it looks every 30 s);
-- stops cleanly on SIGTERM or SIGINT: pollers stop, every row produced goes to Redis or the spool (fsynced).
-
-It logs to sites/<site>/logs/mom_collector.log.
-
-The asyncio loop itself never touches the database: configuration and health go through one worker thread,
-Redis and the spool through another (so rows keep their order), and the writer has its own thread.
+"""The collector itself: an asyncio loop that runs the device clients, turns their readings into rows,
+sends them to the site's Redis Stream (or the disk spool while Redis is down), runs the writer loop in a
+thread, and writes the devices' health back. `run_collector` is the `bench mom-collector` entry point.
 """
 
 from __future__ import annotations
@@ -35,17 +15,17 @@ import socket
 import threading
 import time
 import uuid
-import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import frappe
 
 from mom_app.engine import backoff
-from mom_app.engine.modbus_codec import CodecError, TagSpec
 from mom_app.iot import stream
+from mom_app.iot.collector.devices import DeviceConfig, config_version, load_devices, write_health
+from mom_app.iot.collector.site_thread import SiteThread
+from mom_app.iot.collector.writer_loop import writer_loop
 from mom_app.iot.protocols import OFFLINE
 
 log = logging.getLogger("mom_app.iot.collector")
@@ -56,204 +36,9 @@ STATS_SECONDS = 60
 PUBLISH_BATCH = 500  # rows per XADD transaction
 PUBLISH_LINGER = 0.2  # seconds a partial batch waits for more rows
 REPLAY_CHUNKS = 20  # spool batches replayed per turn of the io thread (newer rows queue meanwhile)
-WRITER_BLOCK_MS = 500
 # Modbus values are reported when they change, and at least this often (the state derivation from a part
 # counter needs a sample after IoT Settings' counter idle time to see that the counter stopped)
 MODBUS_HEARTBEAT_SECONDS = 30
-PROTOCOLS = ("Modbus TCP", "OPC UA")
-
-
-# --- shards -------------------------------------------------------------------------------------------
-
-
-def parse_shard(text: str | None) -> tuple[int, int]:
-	""" "i/n" -> (i, n) with 0 <= i < n; None or "" -> (0, 1)."""
-	if not text:
-		return 0, 1
-	try:
-		i, n = (int(part) for part in str(text).split("/"))
-	except ValueError:
-		raise ValueError(f"shard {text!r} is not of the form i/n, e.g. 0/2")
-	if n < 1 or not 0 <= i < n:
-		raise ValueError(f"shard {text!r}: need 0 <= i < n")
-	return i, n
-
-
-def in_shard(name: str, shard: tuple[int, int]) -> bool:
-	i, n = shard
-	return zlib.crc32(name.encode()) % n == i
-
-
-# --- device configuration (read in the database thread) -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeviceConfig:
-	name: str
-	protocol: str
-	interval_ms: int
-	host: str = ""
-	port: int = 0
-	unit_id: int = 1
-	endpoint: str = ""
-	security_policy: str = "None"
-	security_mode: str = "None"
-	client_certificate: str = ""
-	client_private_key: str = ""
-	server_certificate: str = ""
-	tags: tuple = ()  # Modbus: TagSpec; OPC UA: (node id, key, scale, offset)
-	problems: tuple[str, ...] = field(default=(), compare=False)
-
-
-def file_path(url: str | None) -> str:
-	"""The path on disk of an Attach field's file URL (/private/files/x or /files/x)."""
-	if not url:
-		return ""
-	url = url.split("?", 1)[0]
-	if url.startswith("/private/files/"):
-		return frappe.get_site_path("private", "files", url[len("/private/files/") :])
-	if url.startswith("/files/"):
-		return frappe.get_site_path("public", "files", url[len("/files/") :])
-	return url
-
-
-def load_devices(shard: tuple[int, int]) -> list[DeviceConfig]:
-	"""The enabled Modbus TCP and OPC UA devices of `shard`, with their tags."""
-	from mom_app.iot.doctype.iot_device.iot_device import parse_address
-
-	names = frappe.get_all(
-		"IoT Device", filters={"enabled": 1, "protocol": ("in", PROTOCOLS)}, pluck="name", order_by="name"
-	)
-	configs = []
-	for name in names:
-		if not in_shard(name, shard):
-			continue
-		doc = frappe.get_doc("IoT Device", name)
-		problems = []
-		tags = []
-		for tag in doc.tags:
-			if doc.protocol == "Modbus TCP":
-				address = parse_address(tag.address)
-				if not tag.register_type or address is None:
-					problems.append(f"tag {tag.tag_key}: no register type or address")
-					continue
-				try:
-					tags.append(
-						TagSpec(
-							tag.tag_key,
-							tag.register_type,
-							address,
-							tag.data_type or "uint16",
-							tag.word_order or "Big",
-							float(tag.scale if tag.scale not in (None, "") else 1),
-							float(tag.offset or 0),
-						)
-					)
-				except CodecError as e:
-					problems.append(f"tag {tag.tag_key}: {e}")
-			elif tag.opcua_node_id:
-				tags.append(
-					(
-						tag.opcua_node_id.strip(),
-						tag.tag_key,
-						float(tag.scale if tag.scale not in (None, "") else 1),
-						float(tag.offset or 0),
-					)
-				)
-			else:
-				problems.append(f"tag {tag.tag_key}: no node id")
-		configs.append(
-			DeviceConfig(
-				name=doc.name,
-				protocol=doc.protocol,
-				interval_ms=max(int(doc.poll_interval_ms or 1000), 100),
-				host=doc.host or "",
-				port=int(doc.port or 502),
-				unit_id=int(doc.unit_id or 0),
-				endpoint=doc.opcua_endpoint or "",
-				security_policy=doc.security_policy or "None",
-				security_mode=doc.security_mode or "None",
-				client_certificate=file_path(doc.client_certificate),
-				client_private_key=file_path(doc.client_private_key),
-				server_certificate=file_path(doc.server_certificate),
-				tags=tuple(tags),
-				problems=tuple(problems),
-			)
-		)
-	return configs
-
-
-def config_version() -> tuple:
-	"""Changes whenever an IoT Device (or one of its tags) is added, changed or deleted."""
-	devices = frappe.db.sql("select count(*), max(modified) from `tabIoT Device`")[0]
-	tags = frappe.db.sql("select count(*), max(modified) from `tabIoT Tag` where parenttype = 'IoT Device'")[
-		0
-	]
-	return (*devices, *tags)
-
-
-def write_health(updates: dict[str, dict]) -> None:
-	"""{device: {health, error_text, last_seen}} in one batch, without touching `modified`."""
-	from mom_app.iot.storage import to_local
-
-	existing = set(frappe.get_all("IoT Device", filters={"name": ("in", list(updates))}, pluck="name"))
-	values = {}
-	for name, update in updates.items():
-		if name not in existing:
-			continue
-		row = {"health": update["health"], "error_text": update["error_text"][:1000]}
-		if update.get("last_seen"):
-			row["last_seen"] = to_local(update["last_seen"])
-		values[name] = row
-	if values:
-		frappe.db.bulk_update("IoT Device", values, update_modified=False)
-	frappe.db.commit()
-
-
-# --- the collector --------------------------------------------------------------------------------------
-
-
-class SiteThread:
-	"""A single worker thread with its own Frappe context connected to the site."""
-
-	def __init__(self, site: str, sites_path: str, name: str):
-		self.site, self.sites_path = site, sites_path
-		self.executor = ThreadPoolExecutor(1, thread_name_prefix=name, initializer=self._init)
-
-	def _init(self):
-		frappe.init(site=self.site, sites_path=self.sites_path)
-
-	def _call(self, fn, *args):
-		if not getattr(frappe.local, "db", None):
-			frappe.connect()
-		try:
-			return fn(*args)
-		except Exception:
-			drop_connection()
-			raise
-
-	async def run(self, fn: Callable, *args):
-		return await asyncio.get_running_loop().run_in_executor(self.executor, self._call, fn, *args)
-
-	def close(self):
-		def destroy():
-			with contextlib.suppress(Exception):
-				frappe.destroy()
-
-		with contextlib.suppress(RuntimeError):
-			self.executor.submit(destroy).result(timeout=10)
-		self.executor.shutdown(wait=True)
-
-
-def drop_connection():
-	"""Forget this thread's database connection (it may be broken); the next call connects again."""
-	db = getattr(frappe.local, "db", None)
-	if db is not None:
-		with contextlib.suppress(Exception):
-			db.rollback()
-		with contextlib.suppress(Exception):
-			db.close()
-		frappe.local.db = None
 
 
 class Collector:
@@ -674,49 +459,6 @@ class Collector:
 			)
 
 
-def writer_loop(
-	site: str,
-	sites_path: str,
-	redis_client,
-	consumer: str,
-	stop: threading.Event,
-	conf: dict | None = None,
-	on_stored: Callable[[int], None] | None = None,
-	on_error: Callable[[str], None] | None = None,
-	block_ms: int = WRITER_BLOCK_MS,
-):
-	"""Run `writer.drain_once` until `stop` is set, in the calling thread, with its own site connection
-	(`conf` overrides site config keys, e.g. db_port). Failures (Redis or MariaDB down) are retried with
-	backoff; the readings wait in the stream meanwhile."""
-	from mom_app.iot import writer
-
-	frappe.init(site=site, sites_path=sites_path)
-	frappe.local.conf.update(conf or {})
-	delays = None
-	try:
-		while not stop.is_set():
-			try:
-				if not getattr(frappe.local, "db", None):
-					frappe.connect()
-				n = writer.drain_once(client=redis_client, consumer=consumer, block_ms=block_ms)
-				if on_stored:
-					on_stored(n)
-				if delays is not None:
-					log.info("writer: storing again")
-					delays = None
-			except Exception as e:
-				drop_connection()
-				if on_error:
-					on_error(str(e)[:300])
-				if delays is None:
-					delays = backoff.delays(base=0.5, factor=2, cap=15, jitter=0.1)
-					log.warning("writer: %s; readings wait in Redis", str(e)[:300])
-				stop.wait(next(delays))
-	finally:
-		with contextlib.suppress(Exception):
-			frappe.destroy()
-
-
 class _Enough(Exception):
 	"""Stops a replay turn after REPLAY_CHUNKS batches (the rest waits for the next turn)."""
 
@@ -725,9 +467,6 @@ def _stream_redis():
 	from mom_app.iot.writer import stream_redis
 
 	return stream_redis()
-
-
-# --- logging ------------------------------------------------------------------------------------------
 
 
 def setup_logging(site_logs: str, verbose: bool = True) -> Path:
