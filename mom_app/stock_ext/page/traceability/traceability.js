@@ -149,7 +149,8 @@
 					method: "mom_app.stock_ext.api.trace",
 					args: args,
 					freeze: true,
-					freeze_message: __("Tracing {0}", [args.lot]),
+					// the freeze message is HTML: the scanned text goes in escaped
+					freeze_message: __("Tracing {0}", [frappe.utils.escape_html(args.lot)]),
 				})
 				.then((r) => {
 					this.data = r.message;
@@ -211,7 +212,7 @@
 					(t) =>
 						`<span><span class="swatch" style="background:${
 							MOM_TRACE_COLORS[t] || MOM_TRACE_OTHER
-						}"></span>${__(t)}</span>`
+						}"></span>${frappe.utils.escape_html(__(t))}</span>`
 				)
 				.join("");
 			const redacted = this.data.nodes.some((n) => n.redacted)
@@ -329,9 +330,9 @@
 							n.qty !== null && n.qty !== undefined ? " · " + qty(n.qty) : ""
 					  }`;
 				const second = n.redacted ? "" : n.item_code || "";
-				svg += `<g class="mom-trace-node${n.redacted ? " redacted" : ""}" data-id="${
+				svg += `<g class="mom-trace-node${n.redacted ? " redacted" : ""}" data-id="${esc(
 					n.id
-				}" data-doctype="${esc(n.doctype)}" data-name="${esc(n.name)}" transform="translate(${p.x},${
+				)}" data-doctype="${esc(n.doctype)}" data-name="${esc(n.name)}" transform="translate(${p.x},${
 					p.y
 				})">
 					<title>${esc(title)}</title>
@@ -345,7 +346,7 @@
 				if (further && n.side !== "start") {
 					const tx = n.side === "backward" ? p.x - 10 : p.x + W + 10;
 					const sign = this.collapsed.has(n.id) ? "+" : "−";
-					svg += `<g class="mom-trace-toggle" data-id="${n.id}" transform="translate(${tx},${
+					svg += `<g class="mom-trace-toggle" data-id="${esc(n.id)}" transform="translate(${tx},${
 						p.y + H / 2
 					})">
 						<title>${esc(
