@@ -10,6 +10,7 @@ from frappe.utils import add_to_date
 from mom_app.stock_ext import api, capture
 from mom_app.stock_ext.testing import delivery, make_history, party
 from mom_app.stock_ext.trace import REDACTED, iot_available
+from mom_app.stock_ext.trace.export import render_html
 from mom_app.tests.utils import make_iot_device, make_user
 
 
@@ -319,7 +320,7 @@ class TestTraceability(FrappeTestCase):
 		api.print_pdf(self.h.fg1)
 		self.assertEqual(frappe.response["type"], "pdf")
 		self.assertTrue(frappe.response["filecontent"].startswith(b"%PDF"))
-		html = api.render_html(api.trace(self.h.fg1))
+		html = render_html(api.trace(self.h.fg1))
 		self.assertIn(self.h.rma1, html)
 		self.assertIn(self.h.c1, html)
 
