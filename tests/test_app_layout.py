@@ -184,3 +184,172 @@ def test_spc_rule_descriptions_are_marked_for_translation():
 	from mom_app.quality.strings import RULE_DESCRIPTIONS
 
 	assert set(RULES.values()) <= set(RULE_DESCRIPTIONS)
+
+
+def endpoint_home(path: Path) -> str | None:
+	"""The kind of module a whitelisted endpoint may live in, or None: an `api` module (api.py or a module of
+	an api package), a doctype controller, a report module or a dashboard chart source."""
+	parts = path.relative_to(APP).with_suffix("").parts
+	if "api" in parts:
+		return "api"
+	for kind in ("doctype", "report", "dashboard_chart_source"):
+		# <module>/<kind>/<name>/<name>.py
+		if len(parts) == 4 and parts[1] == kind and parts[2] == parts[3]:
+			return kind
+	return None
+
+
+def test_whitelisted_endpoints_live_in_api_modules_and_controllers():
+	misplaced = sorted(
+		f"{path.relative_to(ROOT)}:{fn.lineno} {fn.name}"
+		for path, fn, _call in whitelisted_functions()
+		if endpoint_home(path) is None
+	)
+	assert not misplaced, "whitelisted outside api modules, doctype controllers, reports, chart sources: " + (
+		", ".join(misplaced)
+	)
+
+
+def exported_names(path: Path) -> set[str]:
+	"""Names a module defines or imports at its top level (a package's __init__ re-exports its modules')."""
+	names = set()
+	for node in ast.parse(path.read_text()).body:
+		if isinstance(node, ast.FunctionDef | ast.ClassDef):
+			names.add(node.name)
+		elif isinstance(node, ast.ImportFrom):
+			names.update(alias.asname or alias.name for alias in node.names)
+	return names
+
+
+def module_file(dotted: str) -> Path | None:
+	base = ROOT.joinpath(*dotted.split("."))
+	for path in (base.with_suffix(".py"), base / "__init__.py"):
+		if path.exists():
+			return path
+	return None
+
+
+JS_METHOD = re.compile(r"""["'`/](mom_app(?:\.\w+)+)""")
+
+
+def test_methods_called_from_pages_and_forms_exist():
+	"""Every dotted mom_app path a page, form, bundle or JSON record calls names a function its module
+	defines or re-exports (a path ending in "." is a prefix, like the terminal's API: its module must exist)."""
+	missing = []
+	for path in sorted(APP.rglob("*")):
+		if path.suffix not in (".js", ".html", ".json") or "node_modules" in path.parts:
+			continue
+		for dotted in JS_METHOD.findall(path.read_text()):
+			if module_file(dotted):
+				continue  # a module (a prefix the code completes)
+			module, _dot, name = dotted.rpartition(".")
+			found = module_file(module)
+			if not found or name not in exported_names(found):
+				missing.append(f"{path.relative_to(ROOT)}: {dotted}")
+	assert not missing, missing
+
+
+ISSUE_NUMBER = re.compile(r"\bissues?\s*#?\s*\d+", re.IGNORECASE)
+TEXT_SUFFIXES = {
+	".py",
+	".js",
+	".json",
+	".html",
+	".md",
+	".txt",
+	".po",
+	".pot",
+	".css",
+	".scss",
+	".toml",
+	".cfg",
+}
+
+
+def test_no_issue_numbers_in_code_tests_or_readme():
+	"""Code, tests, benchmarks, scripts and the README say what the code is, not which issue added it."""
+	files = [ROOT / "README.md"]
+	for folder in ("mom_app", "tests", "benchmarks", "scripts"):
+		for path in sorted((ROOT / folder).rglob("*")):
+			if not path.is_file() or "node_modules" in path.parts or "__pycache__" in path.parts:
+				continue
+			if path.suffix in TEXT_SUFFIXES or path.parent.name == "scripts":
+				files.append(path)
+	found = []
+	for path in files:
+		for number, line in enumerate(path.read_text(errors="replace").splitlines(), start=1):
+			if ISSUE_NUMBER.search(line):
+				found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:80]}")
+	assert not found, found
+
+
+def module_name(path: Path) -> str:
+	parts = path.relative_to(ROOT).with_suffix("").parts
+	return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(path: Path, modules: set[str], top_level_only: bool) -> set[str]:
+	"""The app's modules `path` imports (top-level statements, or every import statement)."""
+	tree = ast.parse(path.read_text())
+	if top_level_only:
+		nodes = [
+			n for top in tree.body for n in (ast.walk(top) if isinstance(top, ast.If | ast.Try) else [top])
+		]
+	else:
+		nodes = list(ast.walk(tree))
+	me = module_name(path)
+	package = me if path.name == "__init__.py" else me.rpartition(".")[0]
+	out = set()
+	for node in nodes:
+		if isinstance(node, ast.Import):
+			out.update(alias.name for alias in node.names if alias.name in modules)
+		elif isinstance(node, ast.ImportFrom):
+			base = node.module or ""
+			if node.level:
+				anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+				base = ".".join([*anchor, *([node.module] if node.module else [])])
+			for alias in node.names:
+				if f"{base}.{alias.name}" in modules:
+					out.add(f"{base}.{alias.name}")  # a submodule
+				elif base in modules:
+					out.add(base)
+	out.discard(me)
+	return out
+
+
+def import_cycles(paths: list[Path], top_level_only: bool) -> list[list[str]]:
+	"""Strongly connected groups of more than one module in the import graph of `paths`."""
+	modules = {module_name(p): p for p in paths}
+	graph = {m: imported_modules(p, set(modules), top_level_only) for m, p in modules.items()}
+	index: dict[str, int] = {}
+	low: dict[str, int] = {}
+	stack: list[str] = []
+	cycles = []
+
+	def visit(v):
+		index[v] = low[v] = len(index)
+		stack.append(v)
+		for w in graph[v]:
+			if w not in index:
+				visit(w)
+				low[v] = min(low[v], low[w])
+			elif w in stack:
+				low[v] = min(low[v], index[w])
+		if low[v] == index[v]:
+			group = []
+			while True:
+				w = stack.pop()
+				group.append(w)
+				if w == v:
+					break
+			if len(group) > 1:
+				cycles.append(sorted(group))
+
+	for v in sorted(graph):
+		if v not in index:
+			visit(v)
+	return cycles
+
+
+def test_no_import_circle_at_module_level():
+	assert not import_cycles(py_files(), top_level_only=True)

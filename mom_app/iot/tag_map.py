@@ -3,6 +3,9 @@
 The workbook has a "Tags" sheet (a header row, one row per tag, dropdowns for the fixed choices) and a
 "Help" sheet that explains every column. Import replaces all tags of the device, or changes nothing: every
 bad cell is reported, with its row number and column, in one message.
+
+The endpoints the form calls (export_tag_map, import_tag_map) are in the IoT Device controller
+(mom_app.iot.doctype.iot_device.iot_device); this module builds and reads the workbooks.
 """
 
 import io
@@ -76,16 +79,6 @@ def column_letter(index: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- export
-@frappe.whitelist()
-def export_tag_map(device: str) -> None:
-	"""Download the device's tags as an .xlsx workbook."""
-	doc = frappe.get_doc("IoT Device", device)
-	doc.check_permission("read")
-	frappe.local.response.filename = f"{doc.name}-tag-map.xlsx"
-	frappe.local.response.filecontent = build_workbook(doc)
-	frappe.local.response.type = "binary"
-
-
 def build_workbook(doc) -> bytes:
 	from openpyxl import Workbook
 	from openpyxl.styles import Alignment, Font, PatternFill
@@ -165,21 +158,6 @@ def build_workbook(doc) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------- import
-@frappe.whitelist(methods=["POST"])
-def import_tag_map(device: str, file_url: str) -> dict:
-	"""Replace the device's tags with those of an uploaded .xlsx (all or nothing). Returns {"tags": n}."""
-	doc = frappe.get_doc("IoT Device", device)
-	doc.check_permission("write")
-	file_doc = frappe.get_doc("File", {"file_url": file_url})
-	file_doc.check_permission("read")
-	tags = read_tag_rows(file_doc.get_content(), doc.protocol)
-	doc.set("tags", [])
-	for tag in tags:
-		doc.append("tags", tag)
-	doc.save()
-	return {"tags": len(doc.tags)}
-
-
 def read_tag_rows(content: bytes, protocol: str) -> list[dict]:
 	"""Tag dicts from workbook bytes, or frappe.ValidationError listing every bad cell."""
 	from openpyxl import load_workbook

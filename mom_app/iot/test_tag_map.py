@@ -6,7 +6,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from openpyxl import load_workbook
 
-from mom_app.iot.tag_map import COLUMNS, build_workbook, export_tag_map, import_tag_map
+from mom_app.iot.doctype.iot_device.iot_device import export_tag_map, import_tag_map
+from mom_app.iot.tag_map import COLUMNS, build_workbook
 from mom_app.tests.utils import STATE_MAP, make_iot_device, make_user
 
 test_ignore = ["Workstation"]

@@ -5,7 +5,7 @@ frappe.ui.form.on("IoT Device", {
 			__("Export Tag Map"),
 			() => {
 				const url =
-					"/api/method/mom_app.iot.tag_map.export_tag_map?device=" +
+					"/api/method/mom_app.iot.doctype.iot_device.iot_device.export_tag_map?device=" +
 					encodeURIComponent(frm.doc.name);
 				window.open(url);
 			},
@@ -32,7 +32,7 @@ function import_tag_map(frm) {
 		restrictions: { allowed_file_types: [".xlsx"] },
 		on_success(file) {
 			frappe.call({
-				method: "mom_app.iot.tag_map.import_tag_map",
+				method: "mom_app.iot.doctype.iot_device.iot_device.import_tag_map",
 				args: { device: frm.doc.name, file_url: file.file_url },
 				freeze: true,
 				freeze_message: __("Importing tags..."),

@@ -1,7 +1,8 @@
 """IoT Device: one machine connection (Modbus TCP, OPC UA or a signed webhook) and its tags.
 
 The tag checks are a plain function (`tag_problems`) so the Excel tag-map import reports every bad row with
-the same messages the form shows.
+the same messages the form shows. The form's tag-map export and import endpoints are here; the workbooks are
+built and read by mom_app.iot.tag_map.
 """
 
 import re
@@ -454,3 +455,32 @@ class IoTDevice(Document):
 		device.flags.regenerating_secret = True
 		device.save()
 		return secret
+
+
+@frappe.whitelist()
+def export_tag_map(device: str) -> None:
+	"""Download the device's tags as an .xlsx workbook."""
+	from mom_app.iot.tag_map import build_workbook
+
+	doc = frappe.get_doc("IoT Device", device)
+	doc.check_permission("read")
+	frappe.local.response.filename = f"{doc.name}-tag-map.xlsx"
+	frappe.local.response.filecontent = build_workbook(doc)
+	frappe.local.response.type = "binary"
+
+
+@frappe.whitelist(methods=["POST"])
+def import_tag_map(device: str, file_url: str) -> dict:
+	"""Replace the device's tags with those of an uploaded .xlsx (all or nothing). Returns {"tags": n}."""
+	from mom_app.iot.tag_map import read_tag_rows
+
+	doc = frappe.get_doc("IoT Device", device)
+	doc.check_permission("write")
+	file_doc = frappe.get_doc("File", {"file_url": file_url})
+	file_doc.check_permission("read")
+	tags = read_tag_rows(file_doc.get_content(), doc.protocol)
+	doc.set("tags", [])
+	for tag in tags:
+		doc.append("tags", tag)
+	doc.save()
+	return {"tags": len(doc.tags)}
