@@ -9,16 +9,32 @@
     {"message_id": "gw1-000123", "readings": [{"key": "spindle_temp", "ts": 1700000000.5, "value": 41.25}]}
 
 Checks, in this order, each answered with its own status and a JSON body {"error": <reason>, "message":
-<translated text>, "detail": {...}}: size (413), device known (404) / enabled webhook device (403), rate
-limit per device per minute (429), signature and clock (401), body (400 malformed, 422 unacceptable
-values), replay of a message id already accepted (200 {"status": "duplicate", "accepted": 0}). An accepted
-batch goes into the site's Redis stream in one transaction (202 {"status": "accepted", "accepted": n}); when
-that Redis is unreachable the readings are stored in the database directly. Nothing is written unless the
-whole batch is accepted, and no request ends in a 500: an unexpected failure is logged and answered 503.
+<translated text>, "detail": {...}}:
+
+1. size (413): from the Content-Length header before the body is read, then from the bytes read (at most the
+   limit + 1 are read);
+2. a device header (400 missing_device);
+3. signature and clock (401). The signature is checked against the named device's secret; for a name that is
+   no IoT Device (or a device without a secret) it is checked against a random secret of this process, so an
+   unknown device costs the same work and gets the same answer as a wrong signature: an outsider cannot tell
+   which device names exist. Every request refused here (and every missing_device) counts against the
+   client's address (`frappe.local.request_ip`) in one-minute windows; past IoT Settings' Failed Requests per
+   Address it is answered 429 too_many_failures instead. A signed request is never refused by that count;
+4. only now, for a request signed with the device's secret: a disabled device (403 device_disabled), a device
+   that is not a Webhook device (403 not_a_webhook_device), then the device's rate limit per minute (429
+   rate_limited). Requests without the secret never count against a device, so they cannot lock it out;
+5. body (400 malformed, 422 unacceptable values), replay of a message id already accepted (200 {"status":
+   "duplicate", "accepted": 0}).
+
+An accepted batch goes into the site's Redis stream in one transaction (202 {"status": "accepted", "accepted":
+n}); when that Redis is unreachable the readings are stored in the database directly. Nothing is written unless
+the whole batch is accepted, and no request ends in a 500: an unexpected failure is logged and answered 503.
 """
 
 import contextlib
+import secrets
 import time
+from collections.abc import Callable
 
 import frappe
 from frappe import _
@@ -33,6 +49,9 @@ DEVICE_HEADER = "X-MOM-Device"
 TIMESTAMP_HEADER = "X-MOM-Timestamp"
 SIGNATURE_HEADER = "X-MOM-Signature"
 WEBHOOK = "Webhook"
+# what a name that is no device is checked against: the same HMAC work as a real device, never a match
+UNKNOWN_DEVICE_SECRET = secrets.token_urlsafe(32)
+RATE_WINDOW = 60  # seconds: the device rate and the failed-request count use one-minute windows
 
 
 class Rejected(Exception):
@@ -56,23 +75,53 @@ class Rejected(Exception):
 def ingest() -> None:
 	"""Take a signed batch of readings from a device. The answer's JSON is written to the response
 	directly (not under "message"), with its HTTP status; see the module docstring and the README."""
+	request = frappe.request
 	status, body = handle_request(
 		device_name=frappe.get_request_header(DEVICE_HEADER),
 		timestamp=frappe.get_request_header(TIMESTAMP_HEADER),
 		signature=frappe.get_request_header(SIGNATURE_HEADER),
-		body=frappe.request.get_data(cache=True) or b"",
+		body=lambda limit: read_body(request, limit),
 		now=time.time(),
+		client=getattr(frappe.local, "request_ip", None),
 	)
 	frappe.local.response.http_status_code = status
 	frappe.local.response.update(body)
 
 
+def read_body(request, limit: int) -> bytes:
+	"""The request body, refused from its Content-Length header alone when that is over `limit` (the body is
+	not read then); otherwise at most `limit` + 1 bytes, so a missing or wrong Content-Length cannot make
+	this read more. (Frappe itself reads the body into form_dict before any app code runs, bounded by the
+	site's max_file_size; the reverse proxy's body limit is the hard bound.)"""
+	length = request.content_length
+	if length is not None and length > limit:
+		raise too_large(length, limit)
+	# the stream is empty when Frappe has read the body already; that copy is then the one to take
+	return request.stream.read(limit + 1) or request.get_data(cache=True) or b""
+
+
+def too_large(size: int, limit: int) -> Rejected:
+	return Rejected(
+		413,
+		"payload_too_large",
+		_("The request body has {0} bytes; at most {1} are accepted.").format(size, limit),
+		size=size,
+		limit=limit,
+	)
+
+
 def handle_request(
-	device_name: str | None, timestamp: str | None, signature: str | None, body: bytes, now: float
+	device_name: str | None,
+	timestamp: str | None,
+	signature: str | None,
+	body: bytes | Callable[[int], bytes],
+	now: float,
+	client: str | None = None,
 ) -> tuple[int, dict]:
-	"""(HTTP status, JSON body) for one webhook request. Never raises."""
+	"""(HTTP status, JSON body) for one webhook request. Never raises. `body` is the raw body, or a function
+	that reads it given the size limit; `client` is the caller's address."""
 	try:
-		return accept(device_name, timestamp, signature, body, now)
+		return accept(device_name, timestamp, signature, body, now, client)
 	except Rejected as r:
 		return r.status, r.body()
 	except Exception:
@@ -85,29 +134,20 @@ def handle_request(
 		}
 
 
-def accept(device_name, timestamp, signature, body: bytes, now: float) -> tuple[int, dict]:
+def accept(
+	device_name, timestamp, signature, body, now: float, client: str | None = None
+) -> tuple[int, dict]:
 	from mom_app.iot.doctype.iot_settings.iot_settings import get_settings
 
 	settings = get_settings()
+	if callable(body):
+		body = body(settings.max_payload_bytes)
 	if len(body) > settings.max_payload_bytes:
-		raise Rejected(
-			413,
-			"payload_too_large",
-			_("The request body has {0} bytes; at most {1} are accepted.").format(
-				len(body), settings.max_payload_bytes
-			),
-			size=len(body),
-			limit=settings.max_payload_bytes,
-		)
+		raise too_large(len(body), settings.max_payload_bytes)
 
-	device = load_device(device_name)
+	device = authenticate(device_name, timestamp, signature, body, now, client, settings)
+	check_device(device)
 	check_rate(device, now)
-
-	secret = get_decrypted_password("IoT Device", device.name, "webhook_secret", raise_exception=False)
-	try:
-		verify(secret or "", timestamp, body, signature, now, window=float(settings.replay_window_seconds))
-	except SignatureError as e:
-		raise Rejected(401, e.reason, signature_message(e, settings.replay_window_seconds))
 
 	tags = dict(
 		frappe.get_all(
@@ -156,17 +196,35 @@ def accept(device_name, timestamp, signature, body: bytes, now: float) -> tuple[
 	return 202, {"status": "accepted", "accepted": len(rows)}
 
 
-def load_device(device_name: str | None) -> frappe._dict:
-	if not device_name:
+def authenticate(
+	device_name, timestamp, signature, body: bytes, now: float, client, settings
+) -> frappe._dict:
+	"""The device whose secret signed this request. An unknown name is checked against a secret no device
+	has (same queries, same HMAC), so it is refused exactly like a wrong signature."""
+	if not device_name or not device_name.strip():
+		count_failure(client, now, settings.failed_requests_per_minute)
 		raise Rejected(400, "missing_device", _("The request has no {0} header.").format(DEVICE_HEADER))
+	name = device_name.strip()[:140]
 	device = frappe.db.get_value(
-		"IoT Device",
-		device_name.strip(),
-		["name", "enabled", "protocol", "rate_limit_per_minute"],
-		as_dict=True,
+		"IoT Device", name, ["name", "enabled", "protocol", "rate_limit_per_minute"], as_dict=True
 	)
-	if not device:
-		raise Rejected(404, "unknown_device", _("There is no IoT Device with this name."))
+	secret = get_decrypted_password(
+		"IoT Device", device.name if device else name, "webhook_secret", raise_exception=False
+	)
+	if not device or not secret:
+		secret = UNKNOWN_DEVICE_SECRET
+	try:
+		verify(secret, timestamp, body, signature, now, window=float(settings.replay_window_seconds))
+		if not device:  # cannot happen: nobody knows this process's secret
+			raise SignatureError("bad_signature")
+	except SignatureError as e:
+		count_failure(client, now, settings.failed_requests_per_minute)
+		raise Rejected(401, e.reason, signature_message(e, settings.replay_window_seconds))
+	return device
+
+
+def check_device(device: frappe._dict) -> None:
+	"""A signed request's device must be an enabled Webhook device (told only to the secret's holder)."""
 	if not device.enabled:
 		raise Rejected(403, "device_disabled", _("IoT Device {0} is disabled.").format(device.name))
 	if device.protocol != WEBHOOK:
@@ -175,20 +233,41 @@ def load_device(device_name: str | None) -> frappe._dict:
 			"not_a_webhook_device",
 			_("IoT Device {0} is not a Webhook device.").format(device.name),
 		)
-	return device
+
+
+def count_in_window(key: str, now: float) -> tuple[int, int]:
+	"""INCR the counter of `key` in the current one-minute window; (count, seconds until the next window)."""
+	window = int(now // RATE_WINDOW)
+	cache_key = frappe.cache.make_key(f"{key}:{window}")
+	pipe = frappe.cache.pipeline()
+	pipe.incr(cache_key)
+	pipe.expire(cache_key, 2 * RATE_WINDOW)
+	count = pipe.execute()[0]
+	return count, int((window + 1) * RATE_WINDOW - now) + 1
+
+
+def count_failure(client: str | None, now: float, limit: int) -> None:
+	"""Count a request that did not prove it holds a device secret, per client address; past `limit` in a
+	minute, answer 429 instead of saying what was wrong."""
+	limit = max(int(limit or 0), 1)
+	count, retry_after = count_in_window(f"mom:iot:authfail:{client or 'unknown'}", now)
+	if count > limit:
+		raise Rejected(
+			429,
+			"too_many_failures",
+			_(
+				"More than {0} requests from this address failed authentication this minute; try again in {1} seconds."
+			).format(limit, retry_after),
+			limit=limit,
+			retry_after=retry_after,
+		)
 
 
 def check_rate(device, now: float) -> None:
-	"""Fixed one-minute windows per device, counted in Redis (INCR + EXPIRE)."""
+	"""Fixed one-minute windows per device, counted in Redis (INCR + EXPIRE); signed requests only."""
 	limit = max(int(device.rate_limit_per_minute or 0), 1)
-	window = int(now // 60)
-	key = frappe.cache.make_key(f"mom:iot:rate:{device.name}:{window}")
-	pipe = frappe.cache.pipeline()
-	pipe.incr(key)
-	pipe.expire(key, 120)
-	count = pipe.execute()[0]
+	count, retry_after = count_in_window(f"mom:iot:rate:{device.name}", now)
 	if count > limit:
-		retry_after = int((window + 1) * 60 - now) + 1
 		raise Rejected(
 			429,
 			"rate_limited",

@@ -1,5 +1,7 @@
-"""The device webhook through the real HTTP stack (`frappe serve`), plus its Redis-down paths in-process."""
+"""The device webhook through the real HTTP stack (`frappe serve`), plus its Redis-down paths, the body
+size checks and the per-address count of failed requests in-process."""
 
+import io
 import json
 import time
 import uuid
@@ -9,9 +11,11 @@ import frappe
 import redis
 import requests
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils.password import set_encrypted_password
 
 from mom_app.engine.signing import replay_key, sign
 from mom_app.iot import api, stream, writer
+from mom_app.iot.doctype.iot_settings.iot_settings import get_settings
 from mom_app.tests.browser import served_site
 from mom_app.tests.utils import STATE_MAP, drop_iot_device, make_iot_device
 
@@ -28,6 +32,13 @@ def batch(message_id: str, readings: list[tuple]) -> bytes:
 	).encode()
 
 
+def forget_counts():
+	"""Start every test with no failed requests counted against any address (tests share 127.0.0.1) and no
+	requests counted against the test devices."""
+	frappe.cache.delete_keys("mom:iot:authfail:")
+	frappe.cache.delete_keys("mom:iot:rate:MOM-T-HOOK")
+
+
 class WebhookCase(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
@@ -35,19 +46,27 @@ class WebhookCase(FrappeTestCase):
 		cls.device = make_iot_device("MOM-T-HOOK", tags=TAGS).name
 		cls.secret = frappe.get_doc("IoT Device", cls.device).get_password("webhook_secret")
 		cls.disabled = make_iot_device("MOM-T-HOOK-OFF", enabled=0).name
+		cls.disabled_secret = frappe.get_doc("IoT Device", cls.disabled).get_password("webhook_secret")
 		cls.limited = make_iot_device("MOM-T-HOOK-RL", rate_limit_per_minute=2, tags=TAGS[:1]).name
 		cls.limited_secret = frappe.get_doc("IoT Device", cls.limited).get_password("webhook_secret")
 		cls.modbus = make_iot_device("MOM-T-HOOK-MB", protocol="Modbus TCP").name
+		# a Modbus device with a secret left over from when it pushed: signed with it, it is told apart
+		cls.former = make_iot_device("MOM-T-HOOK-WAS", protocol="Modbus TCP").name
+		cls.former_secret = "former-webhook-secret"
+		set_encrypted_password("IoT Device", cls.former, cls.former_secret, "webhook_secret")
 		frappe.db.commit()  # the web server sees committed data only
 		cls.client = writer.stream_redis()
 		cls.key = writer.site_stream_key()
 
 	@classmethod
 	def tearDownClass(cls):
-		for name in (cls.device, cls.disabled, cls.limited, cls.modbus):
+		for name in (cls.device, cls.disabled, cls.limited, cls.modbus, cls.former):
 			drop_iot_device(name)
 		frappe.db.commit()
 		super().tearDownClass()
+
+	def setUp(self):
+		forget_counts()
 
 	def stored(self, device=None) -> int:
 		return frappe.db.count("IoT Reading", {"device": device or self.device})
@@ -97,14 +116,72 @@ class TestWebhookOverHTTP(WebhookCase):
 		now = time.time()
 		return batch(uuid.uuid4().hex, [("temp", now - i, 20.0 + i) for i in range(n)])
 
-	def test_unknown_disabled_and_non_webhook_devices(self):
+	def test_device_told_apart_only_after_its_signature(self):
 		body = self.good_body()
-		self.assert_refused(body, self.headers(body, device="MOM-NO-SUCH"), 404, "unknown_device")
-		self.assert_refused(body, self.headers(body, device=self.disabled), 403, "device_disabled")
-		self.assert_refused(body, self.headers(body, device=self.modbus), 403, "not_a_webhook_device")
+		wrong = self.assert_refused(body, self.headers(body, secret="not-the-secret"), 401, "bad_signature")
+		# an unknown name, a device without a secret, a disabled device signed with a wrong secret: the same
+		# answer as a wrong signature, so an outsider learns nothing about which devices exist
+		for device in ("MOM-NO-SUCH", self.modbus, self.disabled):
+			with self.subTest(device=device):
+				answer = self.assert_refused(
+					body, self.headers(body, device=device, secret="not-the-secret"), 401, "bad_signature"
+				)
+				self.assertEqual(answer, wrong)
+		# signed with the device's own secret: now it is told what is wrong with the device
+		self.assert_refused(
+			body,
+			self.headers(body, device=self.disabled, secret=self.disabled_secret),
+			403,
+			"device_disabled",
+		)
+		self.assert_refused(
+			body,
+			self.headers(body, device=self.former, secret=self.former_secret),
+			403,
+			"not_a_webhook_device",
+		)
 		headers = self.headers(body)
 		del headers["X-MOM-Device"]
 		self.assert_refused(body, headers, 400, "missing_device")
+
+	def test_junk_naming_a_device_does_not_lock_it_out(self):
+		"""Requests without the secret never count against the device's rate (its limit here: 2 a minute)."""
+		if time.time() % 60 > 50:  # keep the requests inside one minute window
+			time.sleep(61 - time.time() % 60)
+		for _i in range(4):
+			body = self.good_body(1)
+			self.assert_refused(
+				body,
+				self.headers(body, device=self.limited, secret="guessed"),
+				401,
+				"bad_signature",
+				device=self.limited,
+			)
+		body = self.good_body(1)
+		response = self.post(body, self.headers(body, device=self.limited, secret=self.limited_secret))
+		self.assertEqual(response.status_code, 202, response.text)
+		writer.drain_once(self.client)
+
+	def test_failed_requests_counted_per_address(self):
+		if time.time() % 60 > 50:
+			time.sleep(61 - time.time() % 60)
+		with iot_setting("failed_requests_per_minute", 3):
+			for _i in range(3):
+				body = self.good_body(1)
+				self.assert_refused(body, self.headers(body, secret="guessed"), 401, "bad_signature")
+			body = self.good_body(1)
+			answer = self.assert_refused(body, self.headers(body, secret="guessed"), 429, "too_many_failures")
+			self.assertEqual(answer["detail"]["limit"], 3)
+			self.assertGreater(answer["detail"]["retry_after"], 0)
+			# an unknown device from that address is refused the same way
+			answer = self.assert_refused(
+				body, self.headers(body, device="MOM-NO-SUCH"), 429, "too_many_failures"
+			)
+			# the address is not locked out for a device that signs its requests
+			body = self.good_body(1)
+			response = self.post(body, self.headers(body, device=self.limited, secret=self.limited_secret))
+			self.assertEqual(response.status_code, 202, response.text)
+		writer.drain_once(self.client)
 
 	def test_signature_problems(self):
 		body = self.good_body()
@@ -212,6 +289,129 @@ class TestWebhookOverHTTP(WebhookCase):
 		body = self.good_body(2)
 		response = self.post(body, self.headers(body, **{"Content-Type": "application/json"}))
 		self.assertEqual(response.status_code, 202, response.text)
+
+
+class TestWebhookInProcess(WebhookCase):
+	"""handle_request() and ingest() in this process: the body size checks, the failed-request count per
+	address, the work done for an unknown device."""
+
+	def request(self, body: bytes, client: str, **override) -> tuple[int, dict]:
+		headers = self.headers(body, **override)
+		return api.handle_request(
+			headers.get("X-MOM-Device"),
+			headers.get("X-MOM-Timestamp"),
+			headers.get("X-MOM-Signature"),
+			body,
+			time.time(),
+			client=client,
+		)
+
+	def test_unknown_device_costs_one_hmac_like_a_known_one(self):
+		body = batch("m1", [("temp", time.time(), 1.0)])
+		with patch.object(api, "verify", wraps=api.verify) as verify:
+			unknown = self.request(body, "198.51.100.7", device="MOM-NO-SUCH", secret="guess")
+			known = self.request(body, "198.51.100.7", secret="guess")
+		self.assertEqual(unknown, known)
+		self.assertEqual(verify.call_count, 2)
+		secrets_used = [c.args[0] for c in verify.call_args_list]
+		self.assertTrue(all(secrets_used), "an unknown device was not checked against a secret")
+		self.assertEqual(secrets_used[0], api.UNKNOWN_DEVICE_SECRET)
+
+	def test_failures_of_one_address_do_not_block_another(self):
+		if time.time() % 60 > 55:
+			time.sleep(61 - time.time() % 60)
+		with iot_setting("failed_requests_per_minute", 2):
+			body = batch("m1", [("temp", time.time(), 1.0)])
+			statuses = [self.request(body, "192.0.2.10", secret="guess")[0] for _i in range(3)]
+			self.assertEqual(statuses, [401, 401, 429])
+			self.assertEqual(self.request(body, "192.0.2.11", secret="guess")[0], 401)
+
+	def ingest(self, request) -> tuple[int, dict]:
+		saved_request = getattr(frappe.local, "request", None)
+		saved_response = frappe.local.response
+		frappe.local.request = request
+		frappe.local.response = frappe._dict()
+		try:
+			api.ingest()
+			response = dict(frappe.local.response)
+		finally:
+			frappe.local.response = saved_response
+			if saved_request is None:
+				del frappe.local.request
+			else:
+				frappe.local.request = saved_request
+		return response.pop("http_status_code"), response
+
+	def test_oversized_body_refused_from_content_length_before_reading(self):
+		limit = get_settings().max_payload_bytes
+		request = FakeRequest(b"", headers=self.headers(b""), content_length=limit * 10)
+		status, answer = self.ingest(request)
+		self.assertEqual((status, answer["error"]), (413, "payload_too_large"))
+		self.assertEqual(answer["detail"], {"size": limit * 10, "limit": limit})
+		self.assertEqual(request.bytes_read, 0)
+
+	def test_body_without_content_length_read_only_to_the_limit(self):
+		limit = get_settings().max_payload_bytes
+		body = b" " * (limit + 50_000)
+		request = FakeRequest(body, headers=self.headers(body), content_length=None)
+		status, answer = self.ingest(request)
+		self.assertEqual((status, answer["error"]), (413, "payload_too_large"))
+		self.assertLessEqual(request.bytes_read, limit + 1)
+
+	def test_good_body_through_ingest(self):
+		body = batch(f"in-{uuid.uuid4().hex[:8]}", [("temp", time.time(), 3.5)])
+		request = FakeRequest(body, headers=self.headers(body), content_length=len(body))
+		status, answer = self.ingest(request)
+		self.assertEqual((status, answer), (202, {"status": "accepted", "accepted": 1}))
+		writer.drain_once(self.client)
+		frappe.db.delete("IoT Reading", {"device": self.device})
+		frappe.db.commit()
+
+
+class FakeRequest:
+	"""What ingest() reads of a request: headers, Content-Length, the body stream (bytes read counted)."""
+
+	def __init__(self, body: bytes, headers: dict, content_length: int | None):
+		self.headers = headers
+		self.content_length = content_length
+		self.stream = CountingStream(body)
+
+	@property
+	def bytes_read(self) -> int:
+		return self.stream.count
+
+	def get_data(self, cache: bool = True, **kwargs) -> bytes:
+		return self.stream.read()
+
+
+class CountingStream(io.BytesIO):
+	def __init__(self, data: bytes):
+		super().__init__(data)
+		self.count = 0
+
+	def read(self, size: int | None = -1) -> bytes:
+		data = super().read(size)
+		self.count += len(data)
+		return data
+
+
+class iot_setting:
+	"""Set one IoT Setting (committed: the web server reads it) and put it back afterwards."""
+
+	def __init__(self, fieldname: str, value):
+		self.fieldname, self.value = fieldname, value
+
+	def __enter__(self):
+		self.previous = frappe.db.get_single_value("IoT Settings", self.fieldname)
+		self.set(self.value)
+
+	def __exit__(self, *exc):
+		self.set(self.previous)
+
+	def set(self, value):
+		frappe.db.set_single_value("IoT Settings", self.fieldname, value)
+		frappe.clear_document_cache("IoT Settings", "IoT Settings")
+		frappe.db.commit()
 
 
 class TestWebhookWithoutRedis(WebhookCase):
