@@ -353,3 +353,27 @@ def import_cycles(paths: list[Path], top_level_only: bool) -> list[list[str]]:
 
 def test_no_import_circle_at_module_level():
 	assert not import_cycles(py_files(), top_level_only=True)
+
+
+def test_demo_steps_are_one_ordered_list_without_import_circle():
+	"""The demo's steps are listed in order in one list (no module registers steps as a side effect of being
+	imported) and no demo module imports, even inside a function, one that imports it back."""
+	demo = APP / "setup" / "demo"
+	paths = sorted(demo.glob("*.py"))
+	assert not import_cycles(paths, top_level_only=False)
+	lists = []
+	for path in paths:
+		for node in ast.parse(path.read_text()).body:
+			if isinstance(node, ast.FunctionDef) and node.decorator_list:
+				assert path.name.startswith("test_"), (
+					f"{path.name}: {node.name} is decorated (a step registry?)"
+				)
+			targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+			if any(isinstance(t, ast.Name) and t.id == "STEPS" for t in targets):
+				lists.append((path.name, node.value))
+	assert len(lists) == 1, lists
+	name, value = lists[0]
+	assert isinstance(value, ast.List) and len(value.elts) >= 12, name
+	step_names = [ast.literal_eval(call.args[0]) for call in value.elts]
+	assert len(step_names) == len(set(step_names)), step_names
+	assert step_names[0] == "company" and step_names.index("people") < step_names.index("iot_history")

@@ -19,13 +19,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import frappe
-from frappe import _lt
 from frappe.utils import flt, get_datetime, get_system_timezone, getdate, now_datetime
 from frappe.utils.nestedset import get_root_of
 
 from mom_app.setup.demo import data
-from mom_app.setup.demo import iot_history as _iot_history  # registers "iot_history", which this follows
-from mom_app.setup.demo.builder import Demo, step
+from mom_app.setup.demo.state import Demo
 from mom_app.setup.demo.steps import warehouse
 
 IOT_ANCHOR = "mom_demo_iot_history_end"  # set by the iot_history step
@@ -135,7 +133,6 @@ def employee(badge: str) -> str | None:
 	return frappe.db.get_value("Employee", {"mom_badge_barcode": badge}, "name")
 
 
-@step("genealogy_history", _lt("Receipts, production and deliveries"), after="iot_history")
 def genealogy_history(demo: Demo):
 	demo.track(
 		"Supplier",

@@ -16,15 +16,14 @@ engine.machine_state has no "not scheduled" state, and Idle would turn every nig
 import time
 
 import frappe
-from frappe import _, _lt
+from frappe import _
 from frappe.utils import get_system_timezone
 
 from mom_app.iot.sim.machine import DEMO_MACHINES, Machine, sample_readings
 from mom_app.iot.simulator import MODBUS_MACHINES, OPCUA_MACHINES, device_name, ensure_devices
 from mom_app.iot.storage import store_readings, to_local
 from mom_app.setup.demo import data
-from mom_app.setup.demo import steps as _steps  # registers "people", which this step follows
-from mom_app.setup.demo.builder import Demo, step
+from mom_app.setup.demo.state import Demo
 
 DAYS = 7
 STEP_SECONDS = 15
@@ -47,7 +46,6 @@ def uid(device: str, key: str, ts: float) -> str:
 	return f"{device}:hist:{key}:{int(ts)}"
 
 
-@step("iot_history", _lt("Machine history"), after="people")
 def iot_history(demo: Demo):
 	demo.track("IoT Device", "IoT Reading", "Machine State Log", "Downtime Entry")
 	workstations = [ws for ws in (*MODBUS_MACHINES, *OPCUA_MACHINES) if frappe.db.exists("Workstation", ws)]

@@ -16,11 +16,9 @@ Every inspection carries a stable client id (mom_client_id), so a second run cre
 import random
 
 import frappe
-from frappe import _lt
 from frappe.utils import add_days, getdate, nowdate
 
-from mom_app.setup.demo import genealogy_history as _genealogy
-from mom_app.setup.demo.builder import Demo, step
+from mom_app.setup.demo.state import Demo
 
 PARAMETERS = {
 	# name: numeric, (min, max) or acceptance value
@@ -211,7 +209,6 @@ def shaft_history(demo: Demo, char: str):
 	frappe.db.commit()
 
 
-@step("quality_history", _lt("Inspection plans, SPC and a month of inspections"), after="genealogy_history")
 def quality_history(demo: Demo):
 	demo.track(
 		"Quality Inspection Parameter",

@@ -19,17 +19,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import frappe
-from frappe import _lt
 from frappe.model.workflow import apply_workflow
 from frappe.utils import flt, get_system_timezone, getdate
 
 from mom_app.production import oee
 from mom_app.setup.demo import data
-from mom_app.setup.demo import (
-	genealogy_history as _genealogy,  # registers "genealogy_history", which this follows
-)
-from mom_app.setup.demo.builder import Demo, step
-from mom_app.setup.demo.genealogy_history import at, employee, item_warehouse, week_start
+from mom_app.setup.demo.genealogy_history import IOT_ANCHOR, at, employee, item_warehouse, week_start
+from mom_app.setup.demo.state import Demo
 from mom_app.setup.demo.steps import ensure_user, warehouse
 
 SHIFTS = {
@@ -80,7 +76,6 @@ OPERATION_BADGES = {"粗车": "JG-E0007", "精车": "JG-E0008"}
 REASONS = ("Machine Breakdown", "Changeover", "Waiting for Material", "Tooling Failure", "Adjustment")
 
 
-@step("shop_history", _lt("Shop floor: shifts, approved orders, stops and OEE"), after="quality_history")
 def shop_history(demo: Demo):
 	demo.track("Shift Pattern", "User", "Project", "Work Order", "Job Card", "OEE Record")
 	shift_patterns(demo)
@@ -278,7 +273,7 @@ def week_oee(demo: Demo):
 	"""OEE Records of the demo workstations, up to the end of the machine-history week (fixed by its first
 	run, so a second run only recomputes the same windows)."""
 	start = week_start()
-	anchor = frappe.db.get_default(_genealogy.IOT_ANCHOR)
+	anchor = frappe.db.get_default(IOT_ANCHOR)
 	zone = ZoneInfo(get_system_timezone())
 	end = (
 		datetime.fromtimestamp(float(anchor), zone).replace(tzinfo=None)

@@ -1,18 +1,18 @@
-"""The demo plant's steps, in order. Each one is idempotent (see builder.Demo.ensure)."""
+"""The demo plant's first steps, company to people (their order is builder.STEPS). Each one is idempotent
+(see state.Demo.ensure)."""
 
 import frappe
-from frappe import _, _lt
+from frappe import _
 from frappe.utils import add_days, add_years, getdate
 from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 
 from mom_app.setup.demo import data
-from mom_app.setup.demo.builder import Demo, step
+from mom_app.setup.demo.state import Demo
 
 # --- company ------------------------------------------------------------------------------------------
 
 
-@step("company", _lt("Company and fiscal year"))
 def company(demo: Demo):
 	demo.track("Company", "Fiscal Year")
 	if not frappe.is_setup_complete():
@@ -156,7 +156,6 @@ def warehouse(demo: Demo, key: str) -> str:
 	return demo.warehouses[key]
 
 
-@step("warehouses", _lt("Warehouses"))
 def warehouses(demo: Demo):
 	for key, (name, description) in data.WAREHOUSE_TYPES.items():
 		demo.warehouse_types[key] = demo.ensure(
@@ -178,7 +177,6 @@ def warehouses(demo: Demo):
 		)
 
 
-@step("settings", _lt("MOM Settings"))
 def mom_settings(demo: Demo):
 	"""Point MOM Settings at the demo plant, unless it already runs another company's plant."""
 	demo.track("MOM Settings")
@@ -223,7 +221,6 @@ def uom(english: str) -> str:
 	)
 
 
-@step("items", _lt("Item groups and batch-tracked items"))
 def items(demo: Demo):
 	root = get_root_of("Item Group")
 	groups = {
@@ -260,7 +257,6 @@ def items(demo: Demo):
 # --- workstations -------------------------------------------------------------------------------------
 
 
-@step("workstations", _lt("Production lines and workstations"))
 def workstations(demo: Demo):
 	floors = {
 		key: demo.ensure(
@@ -301,7 +297,6 @@ def workstations(demo: Demo):
 		)
 
 
-@step("routings", _lt("Operations and routings"))
 def routings(demo: Demo):
 	for name, (workstation, description) in data.OPERATIONS.items():
 		demo.ensure("Operation", name, {"name": name, "workstation": workstation, "description": description})
@@ -324,7 +319,6 @@ def routings(demo: Demo):
 		)
 
 
-@step("boms", _lt("Bills of materials"))
 def boms(demo: Demo):
 	"""A submitted, active, default BOM with operations per manufactured item (sub-assemblies first)."""
 	# In the company's currency: on a site whose default currency differs (a test site's USD), ERPNext would
@@ -353,7 +347,6 @@ def boms(demo: Demo):
 # --- people -------------------------------------------------------------------------------------------
 
 
-@step("people", _lt("Users and employees with badges"))
 def people(demo: Demo):
 	for designation in data.DESIGNATIONS:
 		demo.ensure("Designation", designation, {"designation_name": designation})
