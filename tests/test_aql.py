@@ -618,8 +618,11 @@ def test_judge_accepts_integral_float_counts_and_needs_plans():
 # Switching rules (clause 9)
 
 
-def lot(accepted=True, ac=1, defects=0, tighter=None, **kwargs):
-	return LotResult(accepted, ac, defects, tighter, **kwargs)
+def lot(
+	accepted=True, ac=1, defects=0, tighter=None, production_steady=True, reduced_approved=True, **kwargs
+):
+	"""A lot with steady production and reduced inspection approved unless told otherwise."""
+	return LotResult(accepted, ac, defects, tighter, production_steady, reduced_approved, **kwargs)
 
 
 def run(state, lots):
@@ -871,7 +874,7 @@ def test_the_helper_feeds_the_switching_score():
 		found = 1
 		verdict = judge({"major": plan}, {"major": found})
 		tighter = accepted_one_step_tighter(1000, "II", "1.0", "normal", found)
-		state, switch = next_state(state, LotResult(verdict.accepted, plan.ac, found, tighter))
+		state, switch = next_state(state, LotResult(verdict.accepted, plan.ac, found, tighter, True, True))
 	assert switch is not None and switch.to_severity == "reduced"
 
 

@@ -1,4 +1,5 @@
-"""Tests of mom_app.engine.inspection_plans: choosing the inspection plan, and which IPQC checks are due."""
+"""Tests of mom_app.engine.inspection_plans: choosing the inspection plan, which IPQC checks are due, the
+sample of a plan that samples without the AQL tables and the readings each parameter needs."""
 
 import random
 
@@ -14,8 +15,11 @@ from mom_app.engine.inspection_plans import (
 	LAST_PIECE,
 	STAGES,
 	InspectionPlanError,
+	fixed_sample,
 	ipqc_due,
+	lot_units,
 	match_plan,
+	readings_required,
 )
 
 GROUPS = ["M8 Bolts", "Bolts", "Fasteners", "All Item Groups"]  # the item's group first, then its ancestors
@@ -297,3 +301,43 @@ def test_every_n_pieces_is_due_exactly_when_n_pieces_passed_since_the_last_check
 	done = [{"kind": EVERY_N_PIECES, "at_qty": q, "at_ts": T0} for q in checks]
 	last = max(checks, default=0.0)
 	assert (EVERY_N_PIECES in due({"every_n_pieces": n}, done, qty=qty)) == (qty - last >= n)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Sampling without the AQL tables
+
+
+def test_lot_in_whole_units():
+	assert [lot_units(x) for x in (120, 120.4, 120.6, "37", 0, None, "")] == [120, 120, 121, 37, 1, 1, 1]
+	with pytest.raises(InspectionPlanError):
+		lot_units(-5)
+	with pytest.raises(InspectionPlanError):
+		lot_units("many")
+
+
+def test_hundred_percent_inspects_the_whole_lot():
+	assert fixed_sample("100%", 120) == 120
+	assert fixed_sample("100%", 0.4) == 1  # at least one unit
+
+
+def test_a_fixed_sample_is_at_least_one_and_at_most_the_lot():
+	assert fixed_sample("Fixed Sample", 120, 13) == 13
+	assert fixed_sample("Fixed Sample", 10, 13) == 10
+	assert fixed_sample("Fixed Sample", 120, 0) == 1
+	assert fixed_sample("Fixed Sample", 120, None) == 1
+
+
+def test_aql_sampling_is_left_to_the_tables():
+	assert fixed_sample("AQL", 120, 13) is None
+	with pytest.raises(InspectionPlanError, match="sampling method"):
+		fixed_sample("Skip Lot", 120)
+
+
+def test_readings_per_parameter():
+	assert readings_required(3, 80) == 3
+	assert readings_required(None, 80) == 5  # the plan sets none
+	assert readings_required(0, 80) == 5
+	assert readings_required(20, 80) == 10  # ERPNext has ten reading columns
+	assert readings_required(5, 2) == 2  # no more readings than units in the sample
+	assert readings_required(5, 0) == 1
+	assert readings_required(5, "3") == 3

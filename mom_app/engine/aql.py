@@ -384,17 +384,21 @@ class LotResult:
 	ac, defects                    acceptance number of the plan used and the count found (for the score)
 	would_accept_one_step_tighter  needed under normal inspection when ac >= 2 (see
 	                               `accepted_one_step_tighter`); ignored otherwise
-	production_steady              False when production is irregular or delayed
-	reduced_approved               the responsible authority allows reduced inspection
+	production_steady              production is at a steady rate (9.3.3 b); False when it is irregular or
+	                               delayed, or not known to be steady
+	reduced_approved               the responsible authority allows reduced inspection (9.3.3 c)
 	return_to_normal               other conditions warrant normal inspection, under reduced inspection
+
+	`production_steady` and `reduced_approved` default to False: reduced inspection is only entered, and only
+	kept, when the caller says both hold.
 	"""
 
 	accepted: bool
 	ac: int
 	defects: int
 	would_accept_one_step_tighter: bool | None = None
-	production_steady: bool = True
-	reduced_approved: bool = True
+	production_steady: bool = False
+	reduced_approved: bool = False
 	return_to_normal: bool = False
 
 
@@ -553,3 +557,126 @@ def accepted_one_step_tighter(lot_size: int, level: str, aql, severity: str, def
 	if not isinstance(cell, tuple):
 		return False
 	return defects <= cell[0]
+
+
+def irregular_production(state: SwitchState) -> tuple[SwitchState, Switch | None]:
+	"""Production became irregular or delayed (9.3.4 b): reduced inspection returns to normal at once, not
+	after the next lot; other severities stay as they are."""
+	if not isinstance(state, SwitchState):
+		raise AQLError("irregular_production needs a SwitchState")
+	if state.severity != "reduced":
+		return state, None
+	return _to_normal(
+		state,
+		"R->N irregular production",
+		"Production became irregular or delayed; normal inspection is reinstated (ISO 2859-1, 9.3).",
+	)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# One inspection: the plans stored with it, its verdict and what it tells the switching rules
+
+
+def sampling_severity(severity: str) -> str:
+	"""The severity a lot is sampled at for a scheme in `severity` ("normal", "tightened", "reduced" or
+	"discontinued"): a discontinued scheme is sampled at tightened, the severity it resumes at (9.4)."""
+	if severity == DISCONTINUED:
+		return "tightened"
+	return _severity(severity)
+
+
+def plan_to_dict(plan: Plan) -> dict:
+	"""The plan as stored with an inspection (JSON): n, ac, re, code_letter, aql, hundred_percent."""
+	return {
+		"n": plan.sample_size,
+		"ac": plan.ac,
+		"re": plan.re,
+		"code_letter": plan.code_letter,
+		"aql": plan.aql,
+		"hundred_percent": plan.hundred_percent,
+	}
+
+
+def plans_from_sampling(sampling: Mapping) -> dict[str, Plan]:
+	"""The class plans stored with an inspection: `sampling` is {"severity", "plans": {class: plan_to_dict()}}
+	(a missing severity is normal); {} when it has no plans (100 % or a fixed sample)."""
+	stored = (sampling or {}).get("plans") or {}
+	severity = sampling.get("severity") or "normal"
+	return {
+		_defect_class(cls): Plan(
+			code_letter=p["code_letter"],
+			sample_size=p["n"],
+			ac=p["ac"],
+			re=p["re"],
+			severity=severity,
+			aql=p["aql"],
+			hundred_percent=bool(p.get("hundred_percent")),
+		)
+		for cls, p in stored.items()
+	}
+
+
+def judge_sampling(sampling: Mapping, defects: Mapping) -> Verdict | None:
+	"""The verdict of the plans stored with an inspection on its defect counts per class (a missing count is
+	0); None when it has no plans."""
+	plans = plans_from_sampling(sampling)
+	if not plans:
+		return None
+	return judge(plans, {cls: defects.get(cls) or 0 for cls in plans})
+
+
+def switching_class(classes) -> str:
+	"""The defect class whose plan drives a scheme's switching score: major when the plan has it, else the
+	first of critical, major, minor it has.
+
+	ISO 2859-1 keeps a switching state per class; this app keeps one per plan x item (x supplier) and feeds
+	it the whole lot's decision (a lot not accepted in any class counts as not accepted) with the acceptance
+	number and count of one class for the score. Major is the plan's main class in practice; a critical
+	nonconformity found is usually at Ac 0 and rejects the lot, which the lot's decision already carries."""
+	present = [cls for cls in DEFECT_CLASSES if cls in classes]
+	if not present:
+		raise AQLError("No plans given")
+	return "major" if "major" in present else present[0]
+
+
+def lot_result(
+	sampling: Mapping,
+	defects: Mapping,
+	inspection_accepted: bool,
+	*,
+	production_steady: bool,
+	reduced_approved: bool,
+	sample_size: int | None = None,
+) -> LotResult:
+	"""What one inspected lot tells the switching rules (`next_state`).
+
+	`sampling` is what the inspection stored ({"severity", "lot_size", "level", "plans"}, see
+	plans_from_sampling), `defects` its counts per class, `inspection_accepted` the inspection's own verdict
+	(its parameters). The lot is accepted when the inspection is and the sampling plans accept it. The
+	acceptance number and count are those of `switching_class`; when that Ac is 2 or more, the lot is also
+	judged at the AQL one step tighter on the same sample (9.3.3). The lot size is the stored one, else
+	`sample_size`; the level II and the severity normal unless stored."""
+	plans = plans_from_sampling(sampling)
+	if not plans:
+		raise AQLError("The inspection has no sampling plans: nothing to switch")
+	verdict = judge_sampling(sampling, defects)
+	cls = switching_class(plans)
+	plan = plans[cls]
+	found = _count(defects.get(cls) or 0, f"Defect count for {cls}")
+	tighter = None
+	if plan.ac >= 2:
+		tighter = accepted_one_step_tighter(
+			sampling.get("lot_size") or sample_size,
+			sampling.get("level") or "II",
+			plan.aql,
+			sampling.get("severity") or "normal",
+			found,
+		)
+	return LotResult(
+		accepted=bool(inspection_accepted) and verdict.accepted,
+		ac=plan.ac,
+		defects=found,
+		would_accept_one_step_tighter=tighter,
+		production_steady=bool(production_steady),
+		reduced_approved=bool(reduced_approved),
+	)

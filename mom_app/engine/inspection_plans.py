@@ -49,6 +49,14 @@ Times are epoch seconds; quantities are good-plus-bad pieces produced so far. Th
 
 The kinds are independent: a first article check does not reset the piece or time counters. The answer
 lists the due kinds in KINDS order.
+
+Sampling methods. A plan samples by AQL (ISO 2859-1, mom_app.engine.aql), inspects a fixed sample or the
+whole lot. `lot_units(lot_size)` is the lot in whole units (rounded, at least 1); `fixed_sample(method,
+lot_size, fixed_sample_size)` gives the sample of the two methods that need no table: the whole lot for
+"100%", the plan's fixed size (at least 1, at most the lot) for "Fixed Sample", None for "AQL".
+`readings_required(readings_per_parameter, sample_size)` is how many readings each numeric parameter needs:
+the plan's number (5 when it sets none), at most the sample and at most ERPNext's 10 reading columns, at
+least 1.
 """
 
 import math
@@ -70,6 +78,14 @@ FREQUENCY_KEYS = {
 	EVERY_T_MINUTES: "every_t_minutes",
 	LAST_PIECE: "last_piece",
 }
+
+
+AQL_SAMPLING = "AQL"
+FIXED_SAMPLE = "Fixed Sample"
+HUNDRED_PERCENT = "100%"
+SAMPLING_METHODS = (AQL_SAMPLING, FIXED_SAMPLE, HUNDRED_PERCENT)
+READING_COLUMNS = 10  # reading_1 .. reading_10 of ERPNext's Quality Inspection Reading
+DEFAULT_READINGS = 5
 
 
 class InspectionPlanError(ValueError):
@@ -224,3 +240,48 @@ def ipqc_due(
 	if _setting(frequency, LAST_PIECE) and completing and not count[LAST_PIECE]:
 		due.append(LAST_PIECE)
 	return due
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Sampling methods
+
+
+def _whole(value, what: str) -> float:
+	"""A count as a form gives it: a number or a numeric string; None and "" are 0."""
+	if isinstance(value, str):
+		value = value.strip()
+		try:
+			value = float(value) if value else None
+		except ValueError:
+			raise InspectionPlanError(f"{what} must be a number, got {value!r}") from None
+	if value is None:
+		return 0.0
+	return _number(value, what)
+
+
+def lot_units(lot_size) -> int:
+	"""The lot in whole units: rounded (half to even, as Python rounds), at least 1."""
+	return max(round(_whole(lot_size, "Lot size")), 1)
+
+
+def fixed_sample(method: str, lot_size, fixed_sample_size=None) -> int | None:
+	"""The sample of a plan that needs no table: the whole lot for 100 %, the plan's fixed sample size (at
+	least 1, at most the lot) for a fixed sample; None when the plan samples by AQL."""
+	if method not in SAMPLING_METHODS:
+		raise InspectionPlanError(
+			f"Unknown sampling method {method!r}; use one of {', '.join(SAMPLING_METHODS)}"
+		)
+	lot = lot_units(lot_size)
+	if method == HUNDRED_PERCENT:
+		return lot
+	if method == FIXED_SAMPLE:
+		return min(int(_whole(fixed_sample_size, "Fixed sample size")) or 1, lot)
+	return None
+
+
+def readings_required(readings_per_parameter, sample_size) -> int:
+	"""Readings each numeric parameter needs: the plan's number (DEFAULT_READINGS when it sets none), at most
+	the sample size and ERPNext's READING_COLUMNS, at least 1."""
+	per = int(_whole(readings_per_parameter, "Readings per parameter")) or DEFAULT_READINGS
+	sample = max(int(_whole(sample_size, "Sample size")), 1)
+	return max(1, min(per, READING_COLUMNS, sample))

@@ -12,9 +12,9 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, nowdate
+from frappe.utils import nowdate
 
-from mom_app.engine import aql
+from mom_app.engine import aql, inspection_plans
 from mom_app.engine.inspection_plans import match_plan
 
 STAGE_INSPECTION_TYPE = {"IQC": "Incoming", "IPQC": "In Process", "FQC": "In Process", "OQC": "Outgoing"}
@@ -76,20 +76,22 @@ def class_aqls(plan) -> dict[str, str]:
 
 def sampling_for(plan, lot_size: float, item_code: str, supplier: str | None = None) -> dict:
 	"""{sample_size, severity, text, plans: {class: {n, ac, re, code_letter, aql}}} for a lot of `lot_size`."""
-	lot = max(round(flt(lot_size)), 1)
-	if plan.sampling_method == "100%":
+	lot = inspection_plans.lot_units(lot_size)
+	method = plan.sampling_method or inspection_plans.AQL_SAMPLING
+	fixed = inspection_plans.fixed_sample(method, lot, plan.fixed_sample_size)
+	if method == inspection_plans.HUNDRED_PERCENT:
+		text = _("100 % inspection of {0}").format(fixed)
+		return {"sample_size": fixed, "severity": None, "text": text, "plans": {}}
+	if fixed is not None:
 		return {
-			"sample_size": lot,
+			"sample_size": fixed,
 			"severity": None,
-			"text": _("100 % inspection of {0}").format(lot),
+			"text": _("Fixed sample of {0}").format(fixed),
 			"plans": {},
 		}
-	if plan.sampling_method == "Fixed Sample":
-		n = min(cint(plan.fixed_sample_size) or 1, lot)
-		return {"sample_size": n, "severity": None, "text": _("Fixed sample of {0}").format(n), "plans": {}}
 
 	state = switching_state(plan, item_code, supplier)
-	severity = state.severity.lower() if state.severity != "Discontinued" else "tightened"
+	severity = aql.sampling_severity(state.severity.lower())
 	plans = aql.plans_for_classes(lot, plan.inspection_level or "II", class_aqls(plan), severity)
 	n = aql.sample_size_for(plans) if plans else lot
 	parts = [
@@ -111,17 +113,7 @@ def sampling_for(plan, lot_size: float, item_code: str, supplier: str | None = N
 		"lot_size": lot,
 		"level": plan.inspection_level or "II",
 		"text": "\n".join([head, *parts]),
-		"plans": {
-			cls: {
-				"n": p.sample_size,
-				"ac": p.ac,
-				"re": p.re,
-				"code_letter": p.code_letter,
-				"aql": p.aql,
-				"hundred_percent": p.hundred_percent,
-			}
-			for cls, p in plans.items()
-		},
+		"plans": {cls: aql.plan_to_dict(p) for cls, p in plans.items()},
 	}
 
 
@@ -218,15 +210,11 @@ def create_inspection(
 
 
 def readings_required(qi) -> int:
-	"""How many readings each numeric parameter needs: the plan's readings per parameter, at most the sample
-	size and at most ERPNext's 10 reading columns."""
-	per = 5
+	"""How many readings each numeric parameter needs (mom_app.engine.inspection_plans.readings_required)."""
+	per = None
 	if qi.get("mom_inspection_plan"):
-		per = (
-			cint(frappe.db.get_value("Inspection Plan", qi.mom_inspection_plan, "readings_per_parameter"))
-			or 5
-		)
-	return max(1, min(per, 10, max(int(flt(qi.sample_size)), 1)))
+		per = frappe.db.get_value("Inspection Plan", qi.mom_inspection_plan, "readings_per_parameter")
+	return inspection_plans.readings_required(per, qi.sample_size)
 
 
 def open_or_rejected(reference_type: str, reference_name: str, gated_only: bool = True) -> list[dict]:

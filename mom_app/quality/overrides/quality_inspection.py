@@ -80,24 +80,13 @@ def is_number(text: str) -> bool:
 	return value == value and value not in (float("inf"), float("-inf"))
 
 
+def defect_counts(qi) -> dict[str, int]:
+	return {cls: cint(qi.get(f"mom_defects_{cls}")) for cls in aql.DEFECT_CLASSES}
+
+
 def aql_verdict(qi) -> aql.Verdict | None:
-	sampling = json.loads(qi.mom_sampling_json or "{}")
-	if not sampling.get("plans"):
-		return None
-	class_plans = {
-		cls: aql.Plan(
-			code_letter=p["code_letter"],
-			sample_size=p["n"],
-			ac=p["ac"],
-			re=p["re"],
-			severity=sampling.get("severity") or "normal",
-			aql=p["aql"],
-			hundred_percent=bool(p.get("hundred_percent")),
-		)
-		for cls, p in sampling["plans"].items()
-	}
-	defects = {cls: cint(qi.get(f"mom_defects_{cls}")) for cls in class_plans}
-	return aql.judge(class_plans, defects)
+	"""The sampling plans' verdict on the inspection's defect counts (None without AQL plans)."""
+	return aql.judge_sampling(json.loads(qi.mom_sampling_json or "{}"), defect_counts(qi))
 
 
 def before_submit(qi, method=None):
@@ -135,26 +124,13 @@ def update_switching(qi):
 		supplier = frappe.db.get_value(qi.reference_type, qi.reference_name, "supplier")
 	state_doc = plans.switching_state(plan, qi.item_code, supplier)
 	state = aql.SwitchState.from_dict(json.loads(state_doc.state_json or "{}"))
-	verdict = aql_verdict(qi)
-	cls = "major" if "major" in sampling["plans"] else next(iter(sampling["plans"]))
-	main = sampling["plans"][cls]
-	defects = cint(qi.get(f"mom_defects_{cls}"))
-	tighter = None
-	if main["ac"] >= 2:
-		tighter = aql.accepted_one_step_tighter(
-			sampling.get("lot_size") or cint(qi.sample_size),
-			sampling.get("level") or "II",
-			main["aql"],
-			sampling.get("severity") or "normal",
-			defects,
-		)
-	lot = aql.LotResult(
-		accepted=qi.status == "Accepted" and (verdict is None or verdict.accepted),
-		ac=main["ac"],
-		defects=defects,
-		would_accept_one_step_tighter=tighter,
-		production_steady=True,
+	lot = aql.lot_result(
+		sampling,
+		defect_counts(qi),
+		qi.status == "Accepted",
+		production_steady=bool(state_doc.production_steady),
 		reduced_approved=bool(state_doc.approve_reduced),
+		sample_size=cint(qi.sample_size),
 	)
 	new_state, switch = aql.next_state(state, lot)
 	state_doc.state_json = json.dumps(new_state.to_dict())
