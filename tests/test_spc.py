@@ -33,10 +33,12 @@ from mom_app.engine.spc import (
 	SPCError,
 	capability,
 	compute_chart,
+	evaluate_characteristic,
 	evaluate_rules,
-	recompute_many,
+	new_violation,
+	spec_limits,
 )
-from mom_app.engine.spc_constants import COLUMNS, CONSTANTS, constant
+from mom_app.engine.spc_constants import COLUMNS, CONSTANTS
 
 # ---------------------------------------------------------------------------------------------------------
 # Data
@@ -218,14 +220,14 @@ def test_constants_match_their_definitions(n):
 
 def test_constants_spot_values_from_the_tables():
 	# Montgomery Appendix VI, n = 2 and n = 5 (the piston ring subgroups), n = 25.
-	assert (constant("d2", 2), constant("D4", 2), constant("E2", 2)) == (1.128, 3.267, 2.660)
-	assert (constant("A2", 5), constant("D4", 5), constant("d2", 5)) == (0.577, 2.114, 2.326)
-	assert (constant("A3", 5), constant("B4", 5), constant("c4", 5)) == (1.427, 2.089, 0.9400)
-	assert (constant("A2", 25), constant("D4", 25), constant("c4", 25)) == (0.153, 1.541, 0.9896)
-	with pytest.raises(KeyError):
-		constant("A2", 26)
-	with pytest.raises(KeyError):
-		constant("Z9", 5)
+	def row(n, *names):
+		return tuple(CONSTANTS[n][name] for name in names)
+
+	assert row(2, "d2", "D4", "E2") == (1.128, 3.267, 2.660)
+	assert row(5, "A2", "D4", "d2") == (0.577, 2.114, 2.326)
+	assert row(5, "A3", "B4", "c4") == (1.427, 2.089, 0.9400)
+	assert row(25, "A2", "D4", "c4") == (0.153, 1.541, 0.9896)
+	assert set(CONSTANTS) == set(range(2, 26))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -730,58 +732,94 @@ def test_capability_textbook_formula_values():
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Bulk
+# One characteristic
 # ---------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("chart_type, n", [("I-MR", None), ("Xbar-R", 4), ("Xbar-S", 5)])
-def test_recompute_many_equals_one_by_one(chart_type, n):
-	rng = np.random.default_rng(7)
-	series = [rng.normal(10, 1, size) for size in (200, 200, 203, 57, 200)]
-	series[1][50:130] += 1.5  # a sustained shift, to get violations
-	series.append([1.0, float("nan"), 2.0] * 10)
-	series.append([1.0])
-	rules = NELSON + WESTERN_ELECTRIC
-	lsl = [6.0, 6.0, None, 7.0, 6.0, 6.0, 6.0]
-	summaries = recompute_many(series, chart_type, n, rules=rules, lsl=lsl, usl=14.0, target=10.0, workers=2)
-	assert (
-		recompute_many(series, chart_type, n, rules=rules, lsl=lsl, usl=14.0, target=10.0, workers=1)
-		== summaries
+def test_spec_limits_follow_the_specification_type():
+	assert spec_limits("Two-sided", 9.9, 10.1) == (9.9, 10.1)
+	assert spec_limits(None, 9.9, 10.1) == (9.9, 10.1)  # the default
+	assert spec_limits("Lower limit only", 9.9, 10.1) == (9.9, None)
+	assert spec_limits("Upper limit only", 9.9, 10.1) == (None, 10.1)
+	assert spec_limits("None", 9.9, 10.1) == (None, None)
+	assert spec_limits("Two-sided", None, 10.1) == (0.0, 10.1)  # an empty Float field holds 0
+	with pytest.raises(SPCError, match="specification type"):
+		spec_limits("Both", 1, 2)
+
+
+def test_characteristic_of_subgroups_is_the_chart_its_violations_and_capability():
+	rows = [*PISTON_RINGS[:24], [74.06, 74.05, 74.06, 74.07, 74.05]]  # the last mean far above the UCL
+	outcome = evaluate_characteristic(
+		"Xbar-R", rows, subgroup_size=5, rules=["N1", "N2"], lsl=73.95, usl=74.05, target=74.0
 	)
-	assert len(summaries) == len(series)
-	assert "not a finite number" in summaries[5]["error"] and "at least" in summaries[6]["error"]
-	json.dumps(summaries, allow_nan=False)
-	for i, values in enumerate(series[:5]):
-		summary = summaries[i]
-		chart = compute_chart(chart_type, values, subgroup_size=n)
-		assert summary["index"] == i and summary["dropped"] == chart.dropped
-		assert summary["limits"] == pytest.approx(chart.limits.to_dict())
-		assert summary["secondary_limits"] == pytest.approx(chart.secondary_limits.to_dict())
-		assert summary["sigma_within"] == pytest.approx(chart.sigma_within)
-		found = chart.violations(rules)
-		assert summary["violations"] == {rule: len(idx) for rule, idx in found.items()}
-		assert summary["last_violation"] == {
-			rule: (int(idx[-1]) if len(idx) else None) for rule, idx in found.items()
-		}
-		assert summary["secondary_out_of_limits"] == len(chart.secondary_out_of_limits())
-		assert summary["in_control"] == (
-			not any(len(idx) for idx in found.values()) and not summary["secondary_out_of_limits"]
-		)
-		kept = np.asarray(values)[: len(values) - chart.dropped]
-		expected = capability(kept, lsl=lsl[i], usl=14.0, target=10.0, sigma_within=chart.sigma_within)
-		assert summary["capability"] == pytest.approx(expected)
-	assert summaries[1]["violations"]["N2"] > 0 and not summaries[1]["in_control"]
+	chart = compute_chart("Xbar-R", rows, subgroup_size=5)
+	assert outcome["points"] == 25
+	assert outcome["chart"]["limits"] == pytest.approx(chart.limits.to_dict())
+	assert "violations" not in outcome["chart"]
+	expected = {
+		rule: [int(i) for i in idx] for rule, idx in chart.violations(["N1", "N2"]).items() if len(idx)
+	}
+	assert outcome["violations"] == expected and 24 in expected["N1"] and "N2" not in expected
+	expected = capability(np.ravel(rows), lsl=73.95, usl=74.05, target=74.0, sigma_within=chart.sigma_within)
+	assert outcome["capability"] == pytest.approx(expected)
+	assert outcome["capability_error"] is None
+	json.dumps(outcome, allow_nan=False)
 
 
-def test_recompute_many_rejects_attribute_charts_and_bad_specs():
-	with pytest.raises(SPCError):
-		recompute_many([[1, 2, 3]], "p")
-	with pytest.raises(SPCError):
-		recompute_many([[1, 2, 3]], "Xbar-R", subgroup_size=1)
-	with pytest.raises(SPCError):
-		recompute_many([[1, 2, 3], [4, 5, 6]], "I-MR", lsl=[1, 2, 3])
-	out = recompute_many([[1.0, 2.0, 1.5, 1.7]], "I-MR", lsl=5, usl=4)
-	assert "LSL" in out[0]["error"]
+def test_characteristic_without_rules_lists_no_violations_and_target_needs_both_limits():
+	rows = [*PISTON_RINGS[:24], [74.06, 74.05, 74.06, 74.07, 74.05]]
+	outcome = evaluate_characteristic("Xbar-R", rows, subgroup_size=5, usl=74.05, target=74.0)
+	assert outcome["violations"] == {}
+	assert outcome["capability"]["target"] is None and outcome["capability"]["cpm"] is None
+	assert outcome["capability"]["cp"] is None and outcome["capability"]["cpu"] is not None
+
+
+def test_characteristic_capability_error_and_attribute_charts():
+	same = evaluate_characteristic("I-MR", [5.0, 5.0, 5.0, 5.0], lsl=4, usl=6)
+	assert same["capability"] is None and "sigma_within" in same["capability_error"]
+	p_chart = evaluate_characteristic(
+		"p", [2, 3, 1, 4], sample_sizes=[50, 50, 50, 50], rules=["N1"], lsl=0, usl=1
+	)
+	assert p_chart["chart"]["chart_type"] == "p" and p_chart["capability"] is None  # no capability for counts
+	assert evaluate_characteristic("I-MR", [1.0]) == {
+		"points": 1,
+		"chart": None,
+		"violations": {},
+		"capability": None,
+		"capability_error": None,
+	}
+
+
+def test_frozen_limits_below_the_centre_use_the_lower_sigma():
+	# frozen limits 10 -/+: LCL 7 (sigma below 1), UCL 16 (sigma above 2): 7.5 is 2.5 sigma below the
+	# centre, 14 is 2 sigma above it; "2 of 3 beyond 2 sigma" (N5) on the same side
+	limits = {"center": 10.0, "lcl": 7.0, "ucl": 16.0}
+	points = [10.0, 7.5, 7.5, 10.0, 14.5, 14.5]
+	chart = compute_chart("I-MR", points, limits=limits)
+	assert chart.point_sigma_lower == pytest.approx(1.0) and chart.point_sigma == pytest.approx(2.0)
+	found = chart.violations(["N5"])
+	assert list(found["N5"]) == [2, 5]
+	assert list(evaluate_rules(points, 10.0, 2.0, ["N5"], sigma_lower=1.0)["N5"]) == [2, 5]
+	assert list(evaluate_rules(points, 10.0, 2.0, ["N5"])["N5"]) == [5]  # one sigma for both sides
+
+
+def test_a_new_violation_raises_a_hold_once():
+	keys = ["QI-1", "QI-2", "QI-3", "QI-4"]
+	# the newest point violates a hold rule and no hold was raised yet
+	assert new_violation({"N1": [3], "N2": [3]}, ["N1", "N2"], keys, None) == (3, ["N1", "N2"])
+	# rules not marked to open a hold do not count
+	assert new_violation({"N5": [3]}, ["N1"], keys, None) is None
+	assert new_violation({"N1": [3], "N5": [3]}, ["N1"], keys, None) == (3, ["N1"])
+	# the last hold came from this point (or a later one): nothing new
+	assert new_violation({"N1": [3]}, ["N1"], keys, "QI-4") is None
+	assert new_violation({"N1": [1]}, ["N1"], keys, "QI-3") is None
+	# a later point than the last hold's violates: new, even if it is not the newest point
+	assert new_violation({"N1": [1, 2]}, ["N1"], keys, "QI-2") == (2, ["N1"])
+	# no hold before (or its point scrolled out): an old violation does not raise one, only the newest point
+	assert new_violation({"N1": [1]}, ["N1"], keys, None) is None
+	assert new_violation({"N1": [1]}, ["N1"], keys, "QI-0") is None
+	assert new_violation({"N1": [1, 3], "N2": [1]}, ["N1", "N2"], keys, "QI-0") == (3, ["N1"])
+	assert new_violation({}, ["N1"], keys, None) is None
 
 
 # ---------------------------------------------------------------------------------------------------------

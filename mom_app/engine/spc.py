@@ -58,18 +58,17 @@ Capability (`capability`)
 	USL; Cp, Pp and Cpm None). Cpm = (USL - LSL) / 6 sqrt(S^2 + (mean - T)^2) (Montgomery, chapter 8)
 	when a target T is given with both limits. sigma_within is given (from the chart) or MR-bar / d2(2).
 
-Bulk (`recompute_many`)
-	Limits, rules and capability for many characteristics at once (variables charts): series of equal
-	length are stacked and processed as 2-D blocks, in threads (numpy releases the GIL). A series with
-	bad data gets {"index": i, "error": message} instead of stopping the batch.
+One characteristic (`evaluate_characteristic`)
+	What the quality pillar shows and stores for a characteristic: its chart, the violations of the rules
+	it selected and, for variables charts with a specification limit, the capability of every measurement
+	(with the chart's sigma_within). `spec_limits` reads the specification type. `new_violation` decides
+	whether the newest violation of a rule that opens a quality hold is new since the last hold.
 
 Bad input raises SPCError (a ValueError) with a message for the user.
 """
 
 import math
-import os
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,7 +118,6 @@ _RULE_SPECS = {
 Z_TOL = 1e-9
 
 # Rows x points processed at once by recompute_many (about 8 MB of float64 per block).
-_BLOCK_ELEMENTS = 1 << 20
 
 
 class SPCError(ValueError):
@@ -137,8 +135,11 @@ def _json(value: Any) -> Any:
 		return value
 	if isinstance(value, np.ndarray):
 		if value.dtype.kind == "f":
+			finite = np.isfinite(value)
+			if finite.all():
+				return value.tolist()
 			obj = value.astype(object)
-			obj[~np.isfinite(value)] = None
+			obj[~finite] = None
 			return obj.tolist()
 		return value.tolist()
 	if isinstance(value, np.generic):
@@ -244,18 +245,13 @@ class ChartResult:
 
 		Points below the centre line use `point_sigma_lower` when the (frozen) limits are not symmetric.
 		"""
-		z = standardize(self.points, self.limits.center, self.point_sigma)
-		lower = self.point_sigma_lower
-		if lower is not None and lower != self.point_sigma:
-			below = standardize(self.points, self.limits.center, lower)
-			z = np.where(self.points < self.limits.center, below, z)
-		return z
+		return _standardize_sides(self.points, self.limits.center, self.point_sigma, self.point_sigma_lower)
 
 	def violations(self, rules: Sequence[str] | str | None = None) -> dict[str, np.ndarray]:
 		"""Run rules on the primary chart: {rule: indices of the points completing the pattern}."""
-		rules = _check_rules(rules)
-		evaluator = _RuleEvaluator(self.standardized())
-		return {rule: np.flatnonzero(evaluator.mask(rule)) for rule in rules}
+		return evaluate_rules(
+			self.points, self.limits.center, self.point_sigma, rules, sigma_lower=self.point_sigma_lower
+		)
 
 	def secondary_out_of_limits(self) -> np.ndarray:
 		"""Indices of the R / S / MR points outside their limits (empty for attribute charts)."""
@@ -445,16 +441,30 @@ def standardize(values: Any, center: Any, sigma: Any) -> np.ndarray:
 	return z
 
 
+def _standardize_sides(values: Any, center: Any, sigma: Any, sigma_lower: Any = None) -> np.ndarray:
+	"""standardize(), with `sigma_lower` below the centre line when it is given and differs."""
+	z = standardize(values, center, sigma)
+	if sigma_lower is not None and not np.array_equal(sigma_lower, sigma):
+		below = standardize(values, center, sigma_lower)
+		z = np.where(np.asarray(values, dtype=float) < center, below, z)
+	return z
+
+
 def evaluate_rules(
-	values: Any, center: Any, sigma: Any, rules: Sequence[str] | str | None = None
+	values: Any,
+	center: Any,
+	sigma: Any,
+	rules: Sequence[str] | str | None = None,
+	sigma_lower: Any = None,
 ) -> dict[str, np.ndarray]:
 	"""Western Electric / Nelson rules: {rule: indices (int64 array) of the points completing the pattern}.
 
 	`values` are the plotted points, `center` and `sigma` the centre line and the sigma of a point
-	(numbers, or one value per point); `rules` are names from RULES (default: all of them).
+	(numbers, or one value per point); `sigma_lower`, when given, is the sigma below the centre line
+	(frozen limits that are not symmetric); `rules` are names from RULES (default: all of them).
 	"""
 	rules = _check_rules(rules)
-	z = standardize(values, center, sigma)
+	z = _standardize_sides(values, center, sigma, sigma_lower)
 	evaluator = _RuleEvaluator(z)
 	return {rule: np.flatnonzero(evaluator.mask(rule)) for rule in rules}
 
@@ -842,203 +852,120 @@ def capability(
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Bulk recompute
+# One characteristic
 # ---------------------------------------------------------------------------------------------------------
 
-
-def _per_series(value: Any, count: int, what: str) -> list:
-	if value is None or np.ndim(value) == 0:
-		return [value] * count
-	value = list(value)
-	if len(value) != count:
-		raise SPCError(f"give one {what} per series ({count}) or a single {what}")
-	return value
+SPEC_TYPES = ("Two-sided", "Lower limit only", "Upper limit only", "None")
 
 
-def _standardize_rows(dev: np.ndarray, sigma: np.ndarray) -> np.ndarray:
-	"""Rows of deviations divided by each row's sigma (0 sigma: 0 on the centre line, +-inf off it)."""
-	if np.all(sigma > 0):
-		return dev / sigma[:, None]
-	safe = np.where(sigma > 0, sigma, 1.0)
-	z = dev / safe[:, None]
-	zero = sigma == 0
-	with np.errstate(invalid="ignore"):
-		z[zero] = np.where(dev[zero] == 0, 0.0, np.sign(dev[zero]) * np.inf)
-	return z
+def spec_limits(spec_type: str | None, lsl: Any, usl: Any) -> tuple[float | None, float | None]:
+	"""(LSL, USL) that a specification type keeps: both for "Two-sided" (the default), one for "Lower limit
+	only" / "Upper limit only", none for "None"."""
+	spec_type = spec_type or "Two-sided"
+	if spec_type not in SPEC_TYPES:
+		raise SPCError(f"unknown specification type {spec_type!r}; known: {', '.join(SPEC_TYPES)}")
+	lower = float(lsl or 0) if spec_type in ("Two-sided", "Lower limit only") else None
+	upper = float(usl or 0) if spec_type in ("Two-sided", "Upper limit only") else None
+	return lower, upper
 
 
-def _block_summaries(
-	block: np.ndarray,
-	indices: list[int],
+def evaluate_characteristic(
 	chart_type: str,
-	n: int | None,
-	rules: tuple[str, ...],
-	specs: list[tuple],
-) -> list[dict]:
-	"""Summaries for the series stacked in `block` (rows of equal length, all finite)."""
-	rows, length = block.shape
-	dropped = 0
-	if chart_type == "I-MR":
-		c = CONSTANTS[2]
-		mr = np.abs(np.diff(block, axis=1))
-		spread_bar = mr.mean(axis=1)
-		sigma_within = spread_bar / c["d2"]
-		center = block.mean(axis=1)
-		half = 3 * sigma_within
-		sec = (spread_bar, c["D3"] * spread_bar, c["D4"] * spread_bar)
-		points, secondary, values = block, mr, block
-	else:
-		c = CONSTANTS[n]
-		k = length // n
-		dropped = length - k * n
-		values = block[:, : k * n]
-		cube = values.reshape(rows, k, n)
-		points = cube.mean(axis=2)
-		if chart_type == "Xbar-R":
-			secondary = np.ptp(cube, axis=2)
-			spread_bar = secondary.mean(axis=1)
-			sigma_within = spread_bar / c["d2"]
-			half = c["A2"] * spread_bar
-			sec = (spread_bar, c["D3"] * spread_bar, c["D4"] * spread_bar)
-		else:
-			secondary = cube.std(axis=2, ddof=1)
-			spread_bar = secondary.mean(axis=1)
-			sigma_within = spread_bar / c["c4"]
-			half = c["A3"] * spread_bar
-			sec = (spread_bar, c["B3"] * spread_bar, c["B4"] * spread_bar)
-		center = points.mean(axis=1)
-	z = _standardize_rows(points - center[:, None], half / 3)
-	evaluator = _RuleEvaluator(z)
-	width = z.shape[1]
-	counts, last = {}, {}
-	for rule in rules:
-		mask = evaluator.mask(rule)
-		counts[rule] = mask.sum(axis=1)
-		any_hit = mask.any(axis=1)
-		last[rule] = np.where(any_hit, width - 1 - np.argmax(mask[:, ::-1], axis=1), -1)
-	tol = np.maximum(np.abs(sec[2]), 1.0) * Z_TOL
-	sec_out = ((secondary > (sec[2] + tol)[:, None]) | (secondary < (sec[1] - tol)[:, None])).sum(axis=1)
-	dev = values - center[:, None]
-	sigma_overall = np.sqrt(np.einsum("ij,ij->i", dev, dev) / (values.shape[1] - 1))
-
-	summaries = []
-	for row, index in enumerate(indices):
-		violations = {rule: int(counts[rule][row]) for rule in rules}
-		summary = {
-			"index": index,
-			"chart_type": chart_type,
-			"n_values": length,
-			"n_points": width,
-			"dropped": dropped,
-			"limits": {
-				"center": float(center[row]),
-				"lcl": float(center[row] - half[row]),
-				"ucl": float(center[row] + half[row]),
-			},
-			"secondary_limits": {
-				"center": float(sec[0][row]),
-				"lcl": float(sec[1][row]),
-				"ucl": float(sec[2][row]),
-			},
-			"sigma_within": float(sigma_within[row]),
-			"violations": violations,
-			"last_violation": {
-				rule: (int(last[rule][row]) if last[rule][row] >= 0 else None) for rule in rules
-			},
-			"secondary_out_of_limits": int(sec_out[row]),
-			"in_control": not any(violations.values()) and not sec_out[row],
-			"capability": None,
-		}
-		lsl, usl, target = specs[row]
-		if lsl is not None or usl is not None:
-			if sigma_within[row] > 0 and sigma_overall[row] > 0:
-				summary["capability"] = _capability_from_stats(
-					float(center[row]),
-					float(sigma_within[row]),
-					float(sigma_overall[row]),
-					int(values.shape[1]),
-					lsl,
-					usl,
-					target,
-				)
-			else:
-				summary["capability_error"] = "no spread: the capability indices are undefined"
-		summaries.append(summary)
-	return summaries
-
-
-def recompute_many(
-	series: Sequence[Any],
-	chart_type: str = "I-MR",
+	values: Sequence,
+	*,
 	subgroup_size: int | None = None,
-	rules: Sequence[str] | str | None = NELSON,
-	lsl: Any = None,
-	usl: Any = None,
-	target: Any = None,
-	workers: int | None = None,
-) -> list[dict]:
-	"""Phase I limits, run rules and capability for many characteristics (variables charts).
+	sample_sizes: Any = None,
+	limits: Limits | dict | None = None,
+	secondary_limits: Limits | dict | None = None,
+	rules: Sequence[str] = (),
+	lsl: float | None = None,
+	usl: float | None = None,
+	target: float | None = None,
+	include_chart: bool = True,
+) -> dict:
+	"""The chart, its rule violations and the capability of one characteristic's points, JSON-safe:
+	{"points", "chart", "violations", "capability", "capability_error"}; "chart" is None without
+	`include_chart` (a recompute that stores only the summary need not draw it).
 
-	`series` holds one sequence of measurements per characteristic (in time order; for Xbar charts
-	consecutive groups of `subgroup_size`). `lsl`, `usl`, `target` are single numbers or one per series
-	(None: no capability). Returns one summary dict per series, in order (JSON-safe): index, chart_type,
-	n_values, n_points, dropped, limits, secondary_limits, sigma_within, violations {rule: count},
-	last_violation {rule: index or None}, secondary_out_of_limits (count), in_control, capability;
-	or {"index", "error"} for a series whose data cannot be charted.
-	"""
-	if chart_type not in VARIABLES_CHARTS:
-		raise SPCError(
-			f"recompute_many handles {', '.join(VARIABLES_CHARTS)}; use compute_chart for {chart_type!r}"
-		)
-	n = None
-	if chart_type != "I-MR":
-		n = _check_subgroup_size(subgroup_size)
-	elif subgroup_size not in (None, 1):
-		raise SPCError("an I-MR chart plots individual measurements; subgroup_size must be empty or 1")
-	rules = _check_rules(rules)
-	count = len(series)
-	lsls, usls, targets = (
-		_per_series(lsl, count, "LSL"),
-		_per_series(usl, count, "USL"),
-		_per_series(target, count, "target"),
+	`values` are the points in time order: subgroups (lists) for Xbar charts, numbers for I-MR, counts for
+	attribute charts (with `sample_sizes`). With fewer than 2 points there is no chart. `violations` maps
+	each of the selected `rules` that some point violates to those points' indices (nothing without
+	rules). The capability (variables charts with a specification limit) is over every measurement, with
+	the chart's sigma_within when it is one number; the target counts only with both limits (Cpm needs
+	both). Data the capability cannot use gives `capability_error` instead."""
+	count = len(values)
+	if count < 2:
+		return {
+			"points": count,
+			"chart": None,
+			"violations": {},
+			"capability": None,
+			"capability_error": None,
+		}
+	data = np.asarray(values, dtype=float)
+	attribute = chart_type not in VARIABLES_CHARTS
+	result = compute_chart(
+		chart_type,
+		data,
+		subgroup_size=subgroup_size if chart_type in ("Xbar-R", "Xbar-S") else None,
+		sample_sizes=np.asarray(sample_sizes, dtype=float)
+		if attribute and sample_sizes is not None
+		else None,
+		limits=limits,
+		secondary_limits=secondary_limits,
 	)
-	results: list[dict | None] = [None] * count
-	specs: list[tuple] = [(None, None, None)] * count
-	min_length = 2 if chart_type == "I-MR" else 2 * n
-	by_length: dict[int, list[int]] = {}
-	arrays: list[np.ndarray | None] = [None] * count
-	for i, values in enumerate(series):
-		try:
-			if lsls[i] is not None or usls[i] is not None or targets[i] is not None:
-				specs[i] = _check_specs(lsls[i], usls[i], targets[i])
-			arr = _as_1d(values, "measurements")
-			if len(arr) < min_length:
-				raise SPCError(
-					f"needs at least {min_length} measurements to estimate limits (got {len(arr)})"
-				)
-		except SPCError as error:
-			results[i] = {"index": i, "error": str(error)}
-			continue
-		arrays[i] = arr
-		by_length.setdefault(len(arr), []).append(i)
-
-	tasks = []
-	for length, members in by_length.items():
-		per_block = max(1, _BLOCK_ELEMENTS // length)
-		for start in range(0, len(members), per_block):
-			tasks.append(members[start : start + per_block])
-
-	def run(members: list[int]) -> list[dict]:
-		block = np.stack([arrays[i] for i in members])
-		return _block_summaries(block, members, chart_type, n, rules, [specs[i] for i in members])
-
-	workers = workers or min(os.cpu_count() or 1, 8)
-	if workers > 1 and len(tasks) > 1:
-		with ThreadPoolExecutor(max_workers=workers) as pool:
-			done = list(pool.map(run, tasks))
+	rules = list(rules or ())
+	if include_chart:
+		chart = result.to_dict(rules or None)
+		found = chart.pop("violations", {})
 	else:
-		done = [run(task) for task in tasks]
-	for summaries in done:
-		for summary in summaries:
-			results[summary["index"]] = summary
-	return results
+		chart, found = None, result.violations(rules) if rules else {}
+	violations = {rule: [int(i) for i in idx] for rule, idx in found.items() if len(idx)} if rules else {}
+	capability_result, capability_error = None, None
+	if not attribute and (lsl is not None or usl is not None):
+		try:
+			capability_result = capability(
+				data.ravel(),  # every measurement: the subgroups' one after the other
+				lsl=lsl,
+				usl=usl,
+				target=target if lsl is not None and usl is not None else None,
+				sigma_within=float(result.sigma_within) if np.ndim(result.sigma_within) == 0 else None,
+			)
+		except SPCError as e:
+			capability_error = str(e)
+	return {
+		"points": count,
+		"chart": chart,
+		"violations": violations,
+		"capability": capability_result,
+		"capability_error": capability_error,
+	}
+
+
+def new_violation(
+	violations: Mapping[str, Sequence[int]],
+	hold_rules: Iterable[str],
+	keys: Sequence[str],
+	last_key: str | None,
+) -> tuple[int, list[str]] | None:
+	"""Whether the characteristic's newest violation of a rule that opens a quality hold is new.
+
+	`violations` are {rule: point indices}, `hold_rules` the rules marked to open a hold, `keys` the points'
+	stable ids (in time order) and `last_key` the id of the point that raised the last hold (None: none
+	yet). Returns (index of the newest violating point, the hold rules it violates, sorted), or None:
+	- when no point violates a hold rule;
+	- when that point is the last hold's point or older (it already raised one);
+	- when the last hold's point is not among the keys (never raised, or scrolled out) and the newest
+	  violation is not the newest point: violations that were there before a rule was switched on, or
+	  that are older than the last hold, do not raise a hold; only the latest point can."""
+	hold_rules = set(hold_rules)
+	hits = [(int(i), rule) for rule, idx in violations.items() if rule in hold_rules for i in idx]
+	if not hits:
+		return None
+	newest = max(i for i, _rule in hits)
+	if last_key in keys:
+		if list(keys).index(last_key) >= newest:
+			return None
+	elif newest < len(keys) - 1:
+		return None
+	return newest, sorted({rule for i, rule in hits if i == newest})

@@ -58,12 +58,3 @@ _TABLE = (
 # fmt: on
 
 CONSTANTS: dict[int, dict[str, float]] = {row[0]: dict(zip(COLUMNS, row[1:], strict=True)) for row in _TABLE}
-
-
-def constant(name: str, n: int) -> float:
-	"""The tabulated constant `name` (one of COLUMNS) for subgroup size n (2..25)."""
-	if name not in COLUMNS:
-		raise KeyError(f"unknown control chart constant {name!r}; known: {', '.join(COLUMNS)}")
-	if n not in CONSTANTS:
-		raise KeyError(f"no control chart constants for subgroup size {n!r} (tabulated for 2..25)")
-	return CONSTANTS[n][name]

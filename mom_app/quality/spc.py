@@ -10,8 +10,9 @@ Points come from:
     subgroups for Xbar charts.
 """
 
+import math
+
 import frappe
-import numpy as np
 from frappe import _
 from frappe.utils import cint, flt, get_datetime, now_datetime
 
@@ -134,7 +135,7 @@ def parse(text):
 		value = float(str(text).strip())
 	except (TypeError, ValueError):
 		return None
-	return value if np.isfinite(value) else None
+	return value if math.isfinite(value) else None
 
 
 def load_series(char) -> Series:
@@ -160,72 +161,39 @@ def selected_rules(char) -> list[str]:
 	return [r.rule for r in char.rules]
 
 
-def evaluate(char, series: Series | None = None) -> dict:
-	"""The chart, its rule violations and the capability indices of a characteristic (JSON-safe)."""
+def evaluate(char, series: Series | None = None, include_chart: bool = True) -> dict:
+	"""The chart, its rule violations and the capability indices of a characteristic (JSON-safe): the
+	engine's evaluate_characteristic, with the points' labels and keys."""
 	series = series or load_series(char)
-	if len(series.values) < 2:
-		return {
-			"points": len(series.values),
-			"chart": None,
-			"violations": {},
-			"capability": None,
-			"labels": series.labels,
-		}
 	limits, secondary = frozen_limits(char)
-	kwargs = {"limits": limits, "secondary_limits": secondary}
-	data = np.asarray(series.values, dtype=float)
-	subgroup = None
-	if char.chart_type in XBAR_CHARTS:
-		subgroup = cint(char.subgroup_size) or 5
-	elif char.chart_type not in VARIABLE_CHARTS:
-		kwargs["sample_sizes"] = np.asarray(series.sample_sizes, dtype=float)
-	result = spc.compute_chart(char.chart_type, data, subgroup_size=subgroup, **kwargs)
-	rules = selected_rules(char)
-	chart = result.to_dict(rules or None)
-	violations = {
-		rule: [int(i) for i in idx] for rule, idx in chart.pop("violations", {}).items() if len(idx)
-	}
-	if not rules:
-		violations = {}
-	capability, capability_error = None, None
 	lsl, usl = spec_limits(char)
-	if char.chart_type in VARIABLE_CHARTS and (lsl is not None or usl is not None):
-		flat = np.concatenate([np.atleast_1d(np.asarray(v, dtype=float)) for v in series.values])
-		try:
-			capability = spc.capability(
-				flat,
-				lsl=lsl,
-				usl=usl,
-				# Float fields store 0 when left empty: a target of exactly 0 counts as none
-				target=flt(char.target) if char.target and lsl is not None and usl is not None else None,
-				sigma_within=float(result.sigma_within) if np.ndim(result.sigma_within) == 0 else None,
-			)
-		except spc.SPCError as e:
-			capability_error = str(e)
-	return {
-		"points": len(series.values),
-		"labels": series.labels,
-		"keys": series.keys,
-		"chart": chart,
-		"violations": violations,
-		"capability": capability,
-		"capability_error": capability_error,
-	}
+	outcome = spc.evaluate_characteristic(
+		char.chart_type,
+		series.values,
+		subgroup_size=(cint(char.subgroup_size) or 5) if char.chart_type in XBAR_CHARTS else None,
+		sample_sizes=series.sample_sizes if char.chart_type not in VARIABLE_CHARTS else None,
+		limits=limits,
+		secondary_limits=secondary,
+		rules=selected_rules(char),
+		lsl=lsl,
+		usl=usl,
+		# Float fields store 0 when left empty: a target of exactly 0 counts as none
+		target=flt(char.target) or None,
+		include_chart=include_chart,
+	)
+	outcome["labels"] = series.labels
+	outcome["keys"] = series.keys
+	return outcome
 
 
 def spec_limits(char) -> tuple[float | None, float | None]:
-	spec = char.get("spec_type") or "Two-sided"
-	lsl = flt(char.lsl) if spec in ("Two-sided", "Lower limit only") else None
-	usl = flt(char.usl) if spec in ("Two-sided", "Upper limit only") else None
-	if spec == "None":
-		return None, None
-	return lsl, usl
+	return spc.spec_limits(char.get("spec_type"), char.lsl, char.usl)
 
 
 def recompute(name: str, raise_holds: bool = True) -> dict:
 	char = frappe.get_doc("Quality Characteristic", name)
 	series = load_series(char)
-	outcome = evaluate(char, series)
+	outcome = evaluate(char, series, include_chart=False)
 	cap = outcome["capability"] or {}
 	updates = {
 		"last_computed": now_datetime(),
@@ -252,26 +220,23 @@ def recompute(name: str, raise_holds: bool = True) -> dict:
 
 def hold_for_new_violation(char, series: Series, outcome: dict):
 	"""Raise one hold for the newest point that violates a rule marked "Open Quality Hold", unless that
-	point (or a later one) already raised one."""
-	hold_rules = {r.rule for r in char.rules if r.open_hold}
-	hits = [(i, rule) for rule, idx in outcome["violations"].items() if rule in hold_rules for i in idx]
-	if not hits:
+	point (or a later one) already raised one (the engine's new_violation decides)."""
+	found = spc.new_violation(
+		outcome["violations"],
+		[r.rule for r in char.rules if r.open_hold],
+		series.keys,
+		char.last_violation_key,
+	)
+	if not found:
 		return None
-	newest = max(i for i, _rule in hits)
-	last_key = char.last_violation_key
-	if last_key in series.keys and series.keys.index(last_key) >= newest:
-		return None
-	if last_key not in series.keys and newest < len(series.keys) - 1:
-		return None  # old violations when the rule was switched on: only the latest point counts
-	rules = sorted({rule for i, rule in hits if i == newest})
+	newest, rules = found
 	open_hold = frappe.db.get_value("Quality Hold", {"quality_characteristic": char.name, "status": "Open"})
 	if open_hold:
 		# the process is already stopped for this characteristic: one open hold at a time
 		return {"name": open_hold, "key": series.keys[newest], "rules": rules, "existing": True}
-	from mom_app.engine.spc import RULES
 	from mom_app.quality.hold import raise_hold
 
-	descriptions = "; ".join(f"{rule} {_(RULES[rule])}" for rule in rules)
+	descriptions = "; ".join(f"{rule} {_(spc.RULES[rule])}" for rule in rules)
 	reason = _("SPC {0} ({1}, {2}): point {3} violates {4}").format(
 		char.name, char.item_code, char.parameter or char.iot_tag, series.labels[newest], descriptions
 	)
