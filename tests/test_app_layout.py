@@ -377,3 +377,66 @@ def test_demo_steps_are_one_ordered_list_without_import_circle():
 	step_names = [ast.literal_eval(call.args[0]) for call in value.elts]
 	assert len(step_names) == len(set(step_names)), step_names
 	assert step_names[0] == "company" and step_names.index("people") < step_names.index("iot_history")
+
+
+PILLARS = ("production", "quality", "stock_ext", "plant_maintenance", "iot")
+
+
+SETUP_STEPS = ("apply_custom_fields", "apply_property_setters", "apply_role_permissions", "apply_setup")
+
+
+def patch_lines() -> list[str]:
+	lines = (APP / "patches.txt").read_text().splitlines()
+	return [line.strip() for line in lines if line.strip() and not line.strip().startswith(("#", "["))]
+
+
+def test_custom_fields_are_defined_per_pillar_and_applied_in_one_place():
+	import importlib
+
+	owner: dict[tuple[str, str], str] = {}
+	for pillar in PILLARS:
+		if not (APP / pillar / "custom_fields.py").exists():
+			continue
+		fields = importlib.import_module(f"mom_app.{pillar}.custom_fields").CUSTOM_FIELDS
+		for doctype, rows in fields.items():
+			for row in rows:
+				key = (doctype, row["fieldname"])
+				assert row["fieldname"].startswith("mom_"), key
+				assert key not in owner, f"{key} is defined by {owner.get(key)} and {pillar}"
+				owner[key] = pillar
+	assert len(set(owner.values())) >= 4, owner
+	merger = APP / "setup" / "custom_fields.py"
+	tree = ast.parse(merger.read_text())
+	defined_here = [
+		n.lineno
+		for n in ast.walk(tree)
+		if isinstance(n, ast.Dict)
+		and {"fieldname", "fieldtype"} <= {k.value for k in n.keys if isinstance(k, ast.Constant)}
+	]
+	assert not defined_here, f"setup/custom_fields.py defines fields itself (lines {defined_here})"
+	imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+	assert {f"mom_app.{pillar}.custom_fields" for pillar in set(owner.values())} <= imported
+	for path in py_files():
+		if path != merger and "create_custom_fields" in path.read_text():
+			raise AssertionError(
+				f"{path.relative_to(ROOT)} applies custom fields; mom_app.setup.custom_fields does"
+			)
+
+
+def test_one_setup_patch_with_a_number_to_bump():
+	"""The setup (custom fields, property setters, roles, ...) is re-applied by one patch line with a number,
+	not by one patch file per release; the other patches are data migrations that do not re-apply it."""
+	lines = patch_lines()
+	setup = [line for line in lines if line.split()[0] == "mom_app.patches.apply_setup"]
+	assert len(setup) == 1 and re.fullmatch(r"mom_app\.patches\.apply_setup #\d+", setup[0]), setup
+	assert lines.index(setup[0]) == 0, "the data migrations may need what the setup adds: it runs first"
+	for line in lines:
+		if line is setup[0]:
+			continue
+		path = ROOT.joinpath(*line.split()[0].split(".")).with_suffix(".py")
+		tree = ast.parse(path.read_text())
+		used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+		used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+		used |= {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+		for name in SETUP_STEPS:
+			assert name not in used, f"{line} re-applies the setup ({name}); bump the setup patch instead"

@@ -17,15 +17,22 @@ def before_install():
 
 
 def after_install():
+	apply_setup()
+	capture_existing_genealogy()
+	frappe.db.commit()
+	click.secho("mom_app installed: run `bench --site <site> mom-demo` for a demo plant.", fg="green")
+
+
+def apply_setup():
+	"""What the app sets up in a site, each part idempotent and cheap: run on install and, by the patch
+	mom_app.patches.apply_setup, on migrate (so a site gets what a newer version added)."""
+	create_roles()
 	apply_custom_fields()
 	apply_property_setters()
 	apply_indexes()
 	apply_role_permissions()
 	ensure_iot_settings()
-	capture_existing_genealogy()
-	install_shop_floor()  # shop floor
-	frappe.db.commit()
-	click.secho("mom_app installed: run `bench --site <site> mom-demo` for a demo plant.", fg="green")
+	install_shop_floor()
 
 
 def capture_existing_genealogy():
@@ -41,7 +48,6 @@ def ensure_iot_settings():
 	ensure_settings()
 
 
-# --- shop floor ---
 def install_shop_floor():
 	"""Work order types, the Work Order approval workflow and the downtime reason tree."""
 	from mom_app.production.shop_floor_setup import install
@@ -55,11 +61,8 @@ def uninstall_shop_floor():
 	uninstall()
 
 
-# --- end shop floor ---
-
-
 def before_uninstall():
-	uninstall_shop_floor()  # shop floor: before its custom fields go
+	uninstall_shop_floor()  # before its custom fields go
 	remove_custom_fields()
 	remove_property_setters()
 	remove_indexes()

@@ -32,14 +32,34 @@ class TestInstall(FrappeTestCase):
 		self.assertTrue(frappe.get_meta("Employee").get_field("mom_badge_barcode").unique)
 		self.assertTrue(frappe.db.has_column("Workstation", "mom_asset"))
 
-	def test_patch_is_idempotent(self):
-		from mom_app.patches.v0_1.apply_custom_fields_001 import execute
+	def test_setup_patch_is_idempotent(self):
+		"""The one setup patch (listed in patches.txt with a number to bump) re-applies everything without
+		adding anything twice."""
+		from frappe.modules.patch_handler import get_patches_from_app
 
-		before = frappe.db.count("Custom Field", {"fieldname": ("like", "mom\\_%")})
+		from mom_app.patches.apply_setup import execute
+
+		lines = [p for p in get_patches_from_app("mom_app") if p.startswith("mom_app.patches.apply_setup")]
+		self.assertEqual(len(lines), 1, lines)
+		self.assertRegex(lines[0], r"^mom_app\.patches\.apply_setup #\d+$")
+		self.assertTrue(frappe.db.exists("Patch Log", {"patch": lines[0]}), "the setup patch has not run")
+		counted = {
+			"Custom Field": {"fieldname": ("like", "mom\\_%")},
+			"Property Setter": {},
+			"Custom DocPerm": {},
+			"Role": {},
+			"Workflow": {},
+			"Workflow State": {},
+			"Production Order Type": {},
+			"Downtime Reason": {},
+		}
+		before = {doctype: frappe.db.count(doctype, filters) for doctype, filters in counted.items()}
 		execute()
 		execute()
-		self.assertEqual(frappe.db.count("Custom Field", {"fieldname": ("like", "mom\\_%")}), before)
-		self.assertEqual(before, sum(len(f) for f in CUSTOM_FIELDS.values()))
+		self.assertEqual(
+			{doctype: frappe.db.count(doctype, filters) for doctype, filters in counted.items()}, before
+		)
+		self.assertEqual(before["Custom Field"], sum(len(f) for f in CUSTOM_FIELDS.values()))
 
 	def test_workspace(self):
 		ws = frappe.get_doc("Workspace", "MOM")
@@ -180,15 +200,6 @@ class TestShopFloorInstall(FrappeTestCase):
 		for card in ("OEE Today", "OEE Last 7 Days"):
 			self.assertTrue(frappe.db.exists("Number Card", card), card)
 		self.assertTrue(frappe.db.exists("Dashboard Chart", "OEE by Day"))
-
-	def test_patch_is_idempotent(self):
-		from mom_app.patches.v0_1.shop_floor_005 import execute
-
-		doctypes = ("Workflow", "Workflow State", "Production Order Type", "Downtime Reason")
-		counts = [frappe.db.count(dt) for dt in doctypes]
-		execute()
-		execute()
-		self.assertEqual([frappe.db.count(dt) for dt in doctypes], counts)
 
 
 # --- end shop floor ---
