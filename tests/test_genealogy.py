@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mom_app.engine.genealogy import Edge, Graph, recall_scope, trace
+from mom_app.engine.genealogy import Edge, recall_scope, trace
+from tests.genealogy_graph import Graph
 
 
 def B(name):

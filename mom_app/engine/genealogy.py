@@ -51,24 +51,6 @@ class Trace:
 		return [n for n in self.depth if doctype is None or n[0] == doctype]
 
 
-class Graph:
-	"""An in-memory edge store with the `fetch` the traversal needs (tests, small histories)."""
-
-	def __init__(self, edges: Iterable[Edge] = ()):
-		self._out: dict[Node, list[Edge]] = {}
-		self._in: dict[Node, list[Edge]] = {}
-		for edge in edges:
-			self.add(edge)
-
-	def add(self, edge: Edge) -> None:
-		self._out.setdefault(edge.source, []).append(edge)
-		self._in.setdefault(edge.target, []).append(edge)
-
-	def fetch(self, frontier: Sequence[Node], direction: Direction) -> list[Edge]:
-		index = self._in if direction == "backward" else self._out
-		return [edge for node in frontier for edge in index.get(node, ())]
-
-
 def trace(
 	fetch: Fetch, start: Node, direction: Direction = "backward", max_depth: int | None = None
 ) -> Trace:
