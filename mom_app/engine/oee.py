@@ -18,7 +18,7 @@ descriptions", as transcribed in the ISO 22400-2 ontology of Helmut Schmidt Univ
 
 TEEP and "loading" are not ISO 22400-2 KPIs; they are the usual industry definitions (Nakajima / TPM):
 loading = PBT / calendar time, TEEP = OEE x loading. Calendar time is the window's length unless the caller
-gives one (e.g. 86,400 s when shifts are rolled up into a whole day with `aggregate(..., calendar_time=)`).
+gives one (e.g. 86,400 s for the TEEP of a whole day).
 First pass yield is taken as (PQ - SQ - RQ) / PQ: every produced unit is inspected (IP = PQ) and a unit is
 good at the first pass (GP) unless scrapped or sent to rework.
 
@@ -74,11 +74,13 @@ Nothing is hidden: ratios above 1 are returned as computed (and flagged), a divi
 (NaN in the arrays of `compute_many`). A window that produced nothing has OEE 0, not None, when it had
 planned time: A x P x Q is 0 whatever Q would be (the same holds for NEE and TEEP).
 
-`compute_window()` is the reference, one window at a time, in plain Python. `compute_many()` is the same
-computation for many windows at once, in numpy (epoch-second arrays); `pack()` builds its arrays from
-compute_window()'s arguments, `assign()` pairs intervals kept per workstation with the windows they overlap,
-and `to_records()` turns its columns into records. `aggregate()` rolls records up (by day, by line) by
-summing times and quantities and computing the ratios again - ratios are never averaged.
+One computation, in numpy, for many windows at once: `compute_many()` on epoch-second arrays (one sort of
+all boundaries, cumulative counts per channel, sums per window; no Python loop over intervals).
+`compute_windows()` takes the windows' data as plain Python (what the adapter loads); `pack()` builds
+compute_many()'s arrays from those arguments, `assign()` pairs intervals kept per
+workstation with the windows they overlap, and `to_records()` turns the columns into records. The tier-1
+tests check it against a plain-Python sweep of each window (tests/oee_reference.py). `rollup()` rolls stored
+records up (by day, by workstation) from their summed times and quantities - ratios are never averaged.
 """
 
 import math
@@ -123,20 +125,6 @@ FLAGS = {
 }
 _BIT = {code: 1 << i for i, code in enumerate(FLAGS)}
 
-# Columns measured from intervals, then quantities; both are summed by aggregate().
-_MEASURED = (
-	"shift_time",
-	"calendar_time",
-	"break_time",
-	"planned_downtime",
-	"running_time",
-	"adet",
-	"asut",
-	"idle_time",
-	"down_time",
-	"overlap_time",
-	"outside_time",
-)
 _COUNTS = ("outside_intervals", "reversed_intervals")
 _QUANTITIES = ("produced", "good", "scrap", "rework", "scrap_startup")
 _PRU_TIMES = ("ideal_time", "fully_productive_time", "loss_startup_rejects", "loss_production_rejects")
@@ -157,7 +145,7 @@ _RATIOS = (
 
 @dataclass
 class OEERecord:
-	"""Times (seconds), quantities and ratios of one window, or of several rolled up by aggregate().
+	"""Times (seconds), quantities and ratios of one window.
 
 	Ratios and PRU-based times are None when undefined (a division by zero, no ideal cycle time).
 	`flags` are stable codes (keys of FLAGS), `messages` the matching English sentences, in the same order."""
@@ -167,7 +155,6 @@ class OEERecord:
 	day: date | None = None
 	start: datetime | float | None = None
 	end: datetime | float | None = None
-	windows: int = 1
 	machine_data: bool = True
 	# time model
 	calendar_time: float = 0.0
@@ -265,22 +252,6 @@ def _interval_parts(interval) -> tuple:
 	return start, end, state, bool(rest[0]) if rest else False
 
 
-def classify(state: str, micro_stop: bool, duration: float, downtime_seconds: float = 0.0) -> int:
-	"""The time class (C_*) of a whole interval: Running; a micro stop, or a Down/Idle interval shorter than
-	`downtime_seconds`, is a small stop; Setup is setup; the other Down and Idle are down time."""
-	if state == RUNNING:
-		return C_RUNNING
-	if state not in STATE_CODES:
-		raise ValueError(f"unknown machine state {state!r}; expected one of {', '.join(STATE_CODES)}")
-	if micro_stop:
-		return C_SMALL
-	if state == SETUP:
-		return C_SETUP
-	if duration < downtime_seconds:
-		return C_SMALL
-	return C_IDLE if state == IDLE else C_DOWN
-
-
 def _union(pairs: Iterable[tuple]) -> list[list]:
 	"""Sorted, merged [start, end] pairs (any comparable values); empty and reversed pairs are dropped."""
 	merged: list[list] = []
@@ -303,7 +274,7 @@ def manual_intervals(
 	logs. Returns ([(start, end, state, False)], [(start, end, reason)]): Running where some time log is open
 	and no unplanned downtime entry is; each unplanned entry as Down, or Setup when its category is one of
 	`setup_categories` (case-insensitive); planned entries as planned downtime. Reversed entries and logs are
-	passed on unchanged, so that compute_window() flags them."""
+	passed on unchanged, so that they are flagged."""
 	setup = {c.strip().lower() for c in setup_categories}
 	intervals: list[tuple] = []
 	planned: list[tuple] = []
@@ -333,69 +304,6 @@ def manual_intervals(
 	return intervals, planned
 
 
-# -- one window: the reference sweep --------------------------------------------------------------------
-
-
-def _measure(ws, we, breaks, planned, intervals, downtime_seconds) -> dict:
-	"""Walk the boundaries of the window, its breaks and planned downtime and the intervals in time order,
-	keeping a count of open spans per channel; between two boundaries the counts say where the time goes."""
-	events = [(ws, _CH_WINDOW, 1), (we, _CH_WINDOW, -1)]
-	for s, e in breaks:
-		if e > s:
-			events += [(s, _CH_BREAK, 1), (e, _CH_BREAK, -1)]
-	for s, e in planned:
-		if e > s:
-			events += [(s, _CH_PLANNED, 1), (e, _CH_PLANNED, -1)]
-	outside_intervals = reversed_intervals = 0
-	for s, e, state, micro in intervals:
-		if e < s:
-			reversed_intervals += 1
-			continue
-		if e == s:
-			continue
-		if e <= ws or s >= we:
-			outside_intervals += 1
-		channel = _CH_CLASS + classify(state, micro, e - s, downtime_seconds)
-		events += [(s, channel, 1), (e, channel, -1)]
-	events.sort(key=lambda event: event[0])
-
-	by_class = [0.0] * _N_CLASSES
-	break_time = planned_time = overlap = outside = 0.0
-	counts = [0] * _N_CHANNELS
-	previous = None
-	for t, channel, delta in events:
-		if previous is not None and t > previous:
-			duration = t - previous
-			active = [c for c in range(_N_CLASSES) if counts[_CH_CLASS + c] > 0]
-			if counts[_CH_WINDOW] > 0:
-				if sum(counts[_CH_CLASS:]) >= 2:
-					overlap += duration
-				if counts[_CH_BREAK] > 0:
-					break_time += duration
-				elif counts[_CH_PLANNED] > 0:
-					planned_time += duration
-				elif active:
-					by_class[active[-1]] += duration
-			elif active:
-				outside += duration
-		counts[channel] += delta
-		previous = t
-	return {
-		"shift_time": we - ws,
-		"break_time": break_time,
-		"planned_downtime": planned_time,
-		"running_time": by_class[C_RUNNING],
-		"adet": by_class[C_SMALL],
-		"asut": by_class[C_SETUP],
-		"idle_time": by_class[C_IDLE],
-		"down_time": by_class[C_DOWN],
-		"overlap_time": overlap,
-		"outside_time": outside,
-		"outside_intervals": outside_intervals,
-		"reversed_intervals": reversed_intervals,
-	}
-
-
 def _quantity(value, name: str) -> float:
 	if value is None:
 		return 0.0
@@ -404,63 +312,57 @@ def _quantity(value, name: str) -> float:
 	return float(value)
 
 
-def compute_window(
-	window,
-	intervals: Iterable | None = None,
+def compute_windows(
+	items: Iterable[Mapping],
 	*,
-	downtime_entries: Iterable[tuple] = (),
-	time_logs: Iterable[tuple] = (),
-	produced: float = 0,
-	good: float = 0,
-	scrap: float = 0,
-	rework: float = 0,
-	ideal_cycle_time: float | None = None,
-	scrap_startup: float = 0,
-	calendar_time: float | None = None,
 	downtime_seconds: float = 0.0,
 	tolerance_seconds: float = DEFAULT_TOLERANCE_SECONDS,
 	setup_categories: Iterable[str] = DEFAULT_SETUP_CATEGORIES,
-) -> OEERecord:
-	"""The OEE record of one window.
+) -> list[OEERecord]:
+	"""The OEE records of windows (of one workstation or of many), in one compute_many() call.
 
-	`window` is a shifts.Window (or a mapping with start, end, breaks, planned_downtime). `intervals` are the
-	machine's state intervals, (start, end, state, micro_stop) tuples or machine_state.Interval objects; with
-	them (even an empty list) the window has machine data: planned downtime entries in `downtime_entries`
-	still count, unplanned entries and `time_logs` are ignored. With `intervals=None` the manual data is used
-	instead (see manual_intervals()). Datetimes are naive (site timezone); numbers are epoch seconds.
-
-	`ideal_cycle_time` is PRU in seconds per unit (None or 0: unknown). `calendar_time` (seconds) defaults to
-	the window's length. Down/Idle intervals shorter than `downtime_seconds` are small stops. Unaccounted
-	time above `tolerance_seconds` is flagged (machine data only)."""
-	ws, we, breaks, planned, identity = _window_parts(window)
-	machine_data = intervals is not None
-	entries = list(downtime_entries)
-	if machine_data:
-		ivs = [_interval_parts(iv) for iv in intervals]
-		planned += [(to_seconds(s), to_seconds(e)) for s, e, is_planned, _ in entries if is_planned]
-	else:
-		ivs, manual_planned = manual_intervals(entries, time_logs, setup_categories)
-		planned += [(to_seconds(s), to_seconds(e)) for s, e, _ in manual_planned]
-	ivs = [(to_seconds(s), to_seconds(e), state, micro) for s, e, state, micro in ivs]
-	measured = _measure(ws, we, breaks, planned, ivs, float(downtime_seconds))
-	columns = {k: np.array([v], dtype=float) for k, v in measured.items()}
-	columns["calendar_time"] = np.array(
-		[measured["shift_time"] if calendar_time is None else float(calendar_time)]
+	Each item is a mapping for one window:
+	- "window" (required): a shifts.Window, or a mapping with start, end, breaks, planned_downtime;
+	- "intervals": the machine's state intervals, (start, end, state, micro_stop) tuples or
+	  machine_state.Interval objects; with them (even an empty list) the window has machine data: planned
+	  downtime entries still count, unplanned entries and time logs are ignored. Missing or None: no machine
+	  data, the manual data is used instead (see manual_intervals());
+	- "downtime_entries" (start, end, planned, category) and "time_logs" (start, end);
+	- "produced", "good", "scrap", "rework", "scrap_startup" (missing: 0) and "ideal_cycle_time" (PRU in
+	  seconds per unit; None or 0: unknown);
+	- "calendar_time" (seconds; missing: the window's length).
+	Datetimes are naive (site timezone); numbers are epoch seconds. Down/Idle intervals shorter than
+	`downtime_seconds` are small stops. Unaccounted time above `tolerance_seconds` is flagged (machine data
+	only)."""
+	setup_categories = tuple(setup_categories)
+	windows, interval_lists, production, planned, machine_data, calendar = [], [], [], [], [], []
+	for item in items:
+		intervals = item.get("intervals")
+		entries = list(item.get("downtime_entries") or ())
+		if intervals is not None:
+			ivs = [_interval_parts(iv) for iv in intervals]
+			extra = [(s, e) for s, e, is_planned, _ in entries if is_planned]
+		else:
+			ivs, manual_planned = manual_intervals(entries, item.get("time_logs") or (), setup_categories)
+			extra = [(s, e) for s, e, _ in manual_planned]
+		windows.append(item["window"])
+		interval_lists.append(ivs)
+		production.append({name: item.get(name) for name in (*_QUANTITIES, "ideal_cycle_time")})
+		planned.append(extra)
+		machine_data.append(intervals is not None)
+		calendar.append(item.get("calendar_time"))
+	if not windows:
+		return []
+	w, i, x = pack(
+		windows,
+		interval_lists,
+		production,
+		planned=planned,
+		machine_data=machine_data,
+		calendar_time=calendar,
 	)
-	quantities = {
-		"produced": produced,
-		"good": good,
-		"scrap": scrap,
-		"rework": rework,
-		"scrap_startup": scrap_startup,
-	}
-	for name, value in quantities.items():
-		columns[name] = np.array([_quantity(value, name)])
-	pru = np.nan if ideal_cycle_time is None else _quantity(ideal_cycle_time, "ideal_cycle_time")
-	columns["ideal_cycle_time"] = np.array([pru])
-	columns["machine_data"] = np.array([machine_data])
-	result = _derive(_with_pru_times(columns), tolerance_seconds)
-	return _record(result, 0, identity)
+	columns = compute_many(w, i, x, downtime_seconds=downtime_seconds, tolerance_seconds=tolerance_seconds)
+	return to_records(columns, windows)
 
 
 # -- many windows: the same in numpy --------------------------------------------------------------------
@@ -484,7 +386,7 @@ def compute_many(
 	downtime_seconds: float = 0.0,
 	tolerance_seconds: float = DEFAULT_TOLERANCE_SECONDS,
 ) -> dict[str, np.ndarray]:
-	"""compute_window() for many windows at once, on arrays of epoch seconds. Returns columns named like the
+	"""The records of many windows, on arrays of epoch seconds (see compute_windows()). Returns columns named like the
 	fields of OEERecord (one value per window; NaN where the record has None) and "flags", a bit mask per
 	window (bit i is the i-th code of FLAGS); to_records() makes records of them.
 
@@ -670,7 +572,7 @@ def pack(
 	machine_data: Sequence[bool] | None = None,
 	calendar_time: Sequence[float | None] | None = None,
 ) -> tuple[dict, dict, dict]:
-	"""The arrays compute_many() takes, from the arguments compute_window() takes for each window.
+	"""The arrays compute_many() takes, from each window's data as compute_windows() takes it.
 
 	`intervals[i]` are the state intervals of window i; `production[i]` has produced, good, scrap, rework,
 	scrap_startup, ideal_cycle_time; `planned[i]` extra planned downtime (start, end[, reason])."""
@@ -689,7 +591,7 @@ def pack(
 		for name in _QUANTITIES:
 			w_cols[name].append(_quantity(prod.get(name), name))
 		pru = prod.get("ideal_cycle_time")
-		w_cols["ideal_cycle_time"].append(np.nan if pru is None else float(pru))
+		w_cols["ideal_cycle_time"].append(np.nan if pru is None else _quantity(pru, "ideal_cycle_time"))
 		w_cols["machine_data"].append(True if machine_data is None else bool(machine_data[i]))
 		extra = [(to_seconds(p[0]), to_seconds(p[1])) for p in (planned[i] if planned is not None else ())]
 		excluded = [(s, e, False) for s, e in breaks] + [(s, e, True) for s, e in planned_downtime + extra]
@@ -759,7 +661,7 @@ def _product(base: np.ndarray, *factors: np.ndarray) -> np.ndarray:
 
 
 def _derive(c: dict, tolerance_seconds: float) -> dict:
-	"""All columns of the records from the summed ones (measured times, quantities, PRU-weighted times)."""
+	"""All columns of the records from the measured times, the quantities and the PRU-weighted times."""
 	c = dict(c)
 	c["pot"] = c["shift_time"] - c["break_time"]
 	c["pbt"] = c["pot"] - c["planned_downtime"]
@@ -769,8 +671,6 @@ def _derive(c: dict, tolerance_seconds: float) -> dict:
 	unaccounted = c["pbt"] - (c["apt"] + c["asut"] + c["adot"])
 	c["unaccounted_time"] = np.where(np.abs(unaccounted) < 1e-6, 0.0, unaccounted)
 	pq, gq, sq, rq = c["produced"], c["good"], c["scrap"], c["rework"]
-	if "ideal_cycle_time" not in c:
-		c["ideal_cycle_time"] = _div(c["ideal_time"], pq)
 	pbt_defined = np.where(c["pbt"] > 0, c["pbt"], 0.0)
 	availability = _div(c["apt"], pbt_defined)
 	performance = _div(c["ideal_time"], c["apt"])
@@ -854,7 +754,7 @@ def _record(c: dict, i: int, identity: Mapping | None = None) -> OEERecord:
 	identity = dict(identity) if identity else {}
 	values = {}
 	for name in OEERecord.__dataclass_fields__:
-		if name in ("flags", "messages", "windows", "machine_data") or name in identity or name not in c:
+		if name in ("flags", "messages", "machine_data") or name in identity or name not in c:
 			continue
 		value = float(c[name][i])
 		if name in _COUNTS:
@@ -881,50 +781,6 @@ def to_records(columns: Mapping[str, np.ndarray], windows: Sequence | None = Non
 
 
 # -- roll-up --------------------------------------------------------------------------------------------
-
-
-def _common(values: list):
-	first = values[0]
-	return first if all(v == first for v in values) else None
-
-
-def aggregate(records: Sequence[OEERecord], *, calendar_time: float | None = None) -> OEERecord:
-	"""One record for several (e.g. the shifts of a day, the workstations of a line): times, quantities and
-	PRU-weighted times are summed, the ratios are computed again from the sums. The ideal cycle time of the
-	result is the produced-weighted one (sum of PRU x PQ / sum of PQ). `calendar_time` replaces the sum of
-	the windows' calendar times (e.g. 86,400 for a day of shifts). Flags are those of any record; each
-	message says how many records had it."""
-	if not records:
-		raise ValueError("nothing to aggregate")
-	n = len(records)
-
-	def column(name):
-		return np.array([[np.nan if getattr(r, name) is None else getattr(r, name) for r in records]])
-
-	sums = {}
-	for name in (*_MEASURED, *_COUNTS, *_QUANTITIES, *_PRU_TIMES):
-		values = column(name)
-		sums[name] = values.sum(axis=1)  # NaN (unknown) as soon as one record's value is
-	if calendar_time is not None:
-		sums["calendar_time"] = np.array([float(calendar_time)])
-	sums["machine_data"] = np.array([all(r.machine_data for r in records)])
-	sums["flags"] = np.zeros(1, dtype=np.int64)
-	result = _derive(sums, math.inf)
-	identity = {
-		"workstation": _common([r.workstation for r in records]),
-		"shift": _common([r.shift for r in records]),
-		"day": _common([r.day for r in records]),
-		"start": min((r.start for r in records if r.start is not None), default=None),
-		"end": max((r.end for r in records if r.end is not None), default=None),
-	}
-	record = _record(result, 0, identity)
-	if record.produced == 0:
-		record.ideal_cycle_time = _common([r.ideal_cycle_time for r in records])
-	record.windows = sum(r.windows for r in records)
-	counted = {code: sum(code in r.flags for r in records) for code in FLAGS}
-	record.flags = [code for code in FLAGS if counted[code]]
-	record.messages = [f"{counted[code]} of {n} records: {FLAGS[code]}" for code in record.flags]
-	return record
 
 
 def _stored(value) -> float:

@@ -103,19 +103,46 @@ def windows(workstation: str, date_from, date_to) -> list:
 
 
 # ------------------------------------------------------------------------------------------------ loading
-def machine_intervals(workstation: str, start: datetime, end: datetime, now: datetime) -> list[tuple] | None:
-	"""Machine State Log intervals overlapping [start, end), or None when the workstation has no machine
-	data in that range."""
+def machine_intervals(workstation: str, parts: list[dict], now: datetime) -> list[list[tuple] | None]:
+	"""The Machine State Log intervals of each window (`parts`: the workstation's windows, each cut at now),
+	or None for a window without machine data: one query for all of them, the intervals paired with the
+	windows they overlap by the engine's assign(). An interval still open runs to the window's end."""
+	if not parts:
+		return []
 	rows = frappe.db.sql(
 		"""select start, `end`, state, micro_stop from `tabMachine State Log`
 		where workstation = %(ws)s and start < %(end)s and (`end` is null or `end` > %(start)s)
 		order by start""",
-		{"ws": workstation, "start": start, "end": end},
+		{"ws": workstation, "start": min(p["start"] for p in parts), "end": max(p["end"] for p in parts)},
 		as_dict=True,
 	)
+	out: list[list[tuple] | None] = [None] * len(parts)
 	if not rows:
-		return None
-	return [(r.start, r.end or min(now, end), r.state, bool(r.micro_stop)) for r in rows]
+		return out
+	ends = [r.end or now for r in rows]
+	forward = [i for i, r in enumerate(rows) if ends[i] >= r.start]
+	iv_index, w_index = engine.assign(
+		[engine.to_seconds(p["start"]) for p in parts],
+		[engine.to_seconds(p["end"]) for p in parts],
+		[0] * len(parts),
+		[engine.to_seconds(rows[i].start) for i in forward],
+		[engine.to_seconds(ends[i]) for i in forward],
+		[0] * len(forward),
+	)
+	pairs = [(forward[i], j) for i, j in zip(iv_index.tolist(), w_index.tolist(), strict=True)]
+	# an interval that ends before it starts (the engine flags it) goes where the query would find it
+	pairs += [
+		(i, j)
+		for i, r in enumerate(rows)
+		if ends[i] < r.start
+		for j, p in enumerate(parts)
+		if r.start < p["end"] and ends[i] > p["start"]
+	]
+	for i, j in sorted(pairs):
+		r, window_end = rows[i], parts[j]["end"]
+		out[j] = out[j] or []
+		out[j].append((r.start, r.end or min(now, window_end), r.state, bool(r.micro_stop)))
+	return out
 
 
 def downtime_entries(workstation: str, start: datetime, end: datetime) -> list[tuple]:
@@ -246,32 +273,29 @@ def machine_production(workstation: str, window: dict, counters: dict) -> dict |
 
 # ------------------------------------------------------------------------------------------------ compute
 def compute(workstation: str, date_from, date_to, now: datetime | None = None) -> list:
-	"""Engine records (mom_app.engine.oee.OEERecord) of the workstation's windows from date_from to date_to."""
+	"""Engine records (mom_app.engine.oee.OEERecord) of the workstation's windows from date_from to date_to,
+	computed together by engine.compute_windows."""
 	now = now or now_datetime()
-	records = []
 	counters = counter_tags(workstation)
-	for window in windows(workstation, date_from, date_to):
-		w = until(window, now)
-		if not w:
-			continue
+	has_counters = bool(counters["good"] or counters["reject"])
+	parts = [w for w in (until(window, now) for window in windows(workstation, date_from, date_to)) if w]
+	items = []
+	for w, intervals in zip(parts, machine_intervals(workstation, parts, now), strict=True):
 		start, end = w["start"], w["end"]
-		intervals = machine_intervals(workstation, start, end, now)
-		entries = downtime_entries(workstation, start, end)
 		rows = job_card_logs(workstation, start, end, now)
-		logs = [(r.from_time, r.to_time) for r in rows]
 		prod = production(w, rows, ideal_cycle_times(rows))
-		if production_rules.use_counters(prod, bool(counters["good"] or counters["reject"])):
+		if production_rules.use_counters(prod, has_counters):
 			prod = machine_production(workstation, w, counters)
-		record = engine.compute_window(
-			w,
-			intervals,
-			downtime_entries=entries,
-			time_logs=logs,
-			setup_categories=(SETUP,),
-			**prod,
+		items.append(
+			{
+				"window": w,
+				"intervals": intervals,
+				"downtime_entries": downtime_entries(workstation, start, end),
+				"time_logs": [(r.from_time, r.to_time) for r in rows],
+				**prod,
+			}
 		)
-		records.append(record)
-	return records
+	return engine.compute_windows(items, setup_categories=(SETUP,))
 
 
 def upsert(record) -> str:

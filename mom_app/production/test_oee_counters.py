@@ -57,3 +57,56 @@ class TestMachineCounters(FrappeTestCase):
 				counter_tags(f"MOM-OEE-NONE-{prefix}"),
 			)
 		)
+
+
+class TestMachineData(FrappeTestCase):
+	def test_machine_state_log_is_paired_with_each_shift_it_overlaps(self):
+		"""One query for the day's windows; an interval crossing two shifts counts in both, one still open
+		runs to now."""
+		from mom_app.production import oee
+
+		frappe.set_user("Administrator")
+		days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+		for name, start, end in (
+			("MOM-OEE Early", "06:00:00", "14:00:00"),
+			("MOM-OEE Late", "14:00:00", "22:00:00"),
+		):
+			if not frappe.db.exists("Shift Pattern", name):
+				frappe.get_doc(
+					{
+						"doctype": "Shift Pattern",
+						"shift_name": name,
+						"start_time": start,
+						"end_time": end,
+						**dict.fromkeys(days, 1),
+					}
+				).insert()
+		workstation = make_workstation(f"MOM-OEE-MSL-{frappe.generate_hash(length=6).upper()}")
+		ws = frappe.get_doc("Workstation", workstation)
+		ws.set("mom_shifts", [{"shift_pattern": "MOM-OEE Early"}, {"shift_pattern": "MOM-OEE Late"}])
+		ws.save()
+		day = get_datetime("2026-03-03 00:00:00")
+		for state, start, end in (
+			("Running", 6, 10),
+			("Down", 10, 15),  # from the early shift into the late one
+			("Running", 15, None),  # still running
+		):
+			log = frappe.get_doc(
+				{
+					"doctype": "Machine State Log",
+					"workstation": workstation,
+					"state": state,
+					"source": "IoT",
+					"start": add_to_date(day, hours=start),
+					"end": add_to_date(day, hours=end) if end is not None else None,
+				}
+			)
+			log.flags.from_iot = True  # as the machine's signal writes it: the last interval is open
+			log.insert(ignore_permissions=True)
+		early, late = oee.compute(workstation, day.date(), day.date(), now=add_to_date(day, hours=18))
+		self.assertEqual((early.shift, late.shift), ("MOM-OEE Early", "MOM-OEE Late"))
+		self.assertTrue(early.machine_data and late.machine_data)
+		self.assertEqual((early.running_time, early.down_time), (4 * 3600, 4 * 3600))
+		# the late shift so far (14:00-18:00): an hour down, then running until now
+		self.assertEqual((late.shift_time, late.down_time, late.running_time), (4 * 3600, 3600, 3 * 3600))
+		self.assertEqual(late.unaccounted_time, 0)
