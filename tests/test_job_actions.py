@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from mom_app.engine.job_actions import ERRORS, ActionError, Plan, plan_action
+from mom_app.engine.job_actions import ERRORS, ActionError, Plan, plan_action, remaining_qty
 
 T = datetime(2024, 3, 4, 8, 0)
 ANA, BEN = "HR-EMP-0001", "HR-EMP-0002"
@@ -133,7 +133,16 @@ def test_overproduction_tolerance():
 		T + timedelta(hours=1),
 		allowed_overproduction_pct=5,
 	)
-	assert plan.remaining_qty == -5 and plan.fully_completed
+	# 5 over the quantity, as allowed: nothing left to make, not -5 (the terminal's view of the card says 0)
+	assert plan.remaining_qty == 0 and plan.fully_completed
+
+
+def test_remaining_quantity():
+	assert remaining_qty(100, 40, 2) == 58
+	assert remaining_qty(100, 98, 2) == 0
+	assert remaining_qty(100, 103, 2) == 0  # an allowed overproduction leaves nothing, not a negative
+	assert remaining_qty(100, None, "") == 100
+	assert remaining_qty(None, 5, 0) is None  # a card without a quantity
 
 
 def test_downtime_pauses_a_running_job_and_records_the_stop():

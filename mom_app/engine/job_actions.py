@@ -54,9 +54,14 @@ The rules:
     adds the scrap to process_loss_qty and reports the rework quantity; refused when the employee has no
     open log, when the job is paused, and when good + scrap exceed what is left to make:
     for_quantity x (1 + allowed_overproduction_pct / 100) - total_completed_qty - process_loss_qty;
+    the plan says what is then left to make (`remaining_qty`) and whether nothing is (`fully_completed`);
   - downtime records a stop of the workstation at `now` with its reason (required), and pauses the job like
     pause does when it is running;
   - quantities must be numbers (numeric strings are accepted) and not negative; missing means 0.
+
+`remaining_qty(for_quantity, completed_qty, lost_qty)` is what is left to make on a card - its quantity less
+what is completed and what is lost (scrap), never below 0: an allowed overproduction leaves nothing to make,
+not a negative quantity. The plan's `remaining_qty` and the terminal's view of a card both use it.
 """
 
 import math
@@ -116,7 +121,8 @@ class Plan:
 	completed_qty, process_loss_qty: added to total_completed_qty (through the closed log) and to
 	            process_loss_qty. rework_qty: reported for quality, nothing on the job card counts it.
 	downtime:   a workstation stop to record: {"workstation", "from_time", "reason", "employee"}.
-	remaining_qty: what is left to make after this action (None when the card has no quantity);
+	remaining_qty: what is left to make after this action, never below 0 (None when the card has no
+	            quantity);
 	fully_completed: whether nothing is left (the adapter may offer to submit the card)."""
 
 	action: str
@@ -173,6 +179,14 @@ def _float(value) -> float:
 		return float(value or 0)
 	except (TypeError, ValueError):
 		return 0.0
+
+
+def remaining_qty(for_quantity, completed_qty, lost_qty) -> float | None:
+	"""What is left to make: for_quantity - completed_qty - lost_qty, never below 0; None when the card has
+	no quantity (for_quantity None). Missing or non-numeric quantities count as 0."""
+	if for_quantity is None:
+		return None
+	return max(_float(for_quantity) - _float(completed_qty) - _float(lost_qty), 0.0)
 
 
 def plan_action(
@@ -298,7 +312,7 @@ def plan_action(
 				done=done,
 				allowed_pct=float(allowed_overproduction_pct),
 			)
-		remaining = target - done - good - scrap
+		remaining = remaining_qty(target, done + good, scrap)
 	return Plan(
 		action=kind,
 		employee=employee,
