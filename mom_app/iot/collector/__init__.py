@@ -27,8 +27,9 @@ with its own site connection), collector (the asyncio collector, its logging, `r
 (the stream writer in its thread).
 """
 
+from mom_app.engine.shards import in_shard, parse_shard
 from mom_app.iot.collector.collector import Collector, run_collector, setup_logging
-from mom_app.iot.collector.devices import DeviceConfig, in_shard, load_devices, parse_shard
+from mom_app.iot.collector.devices import DeviceConfig, load_devices
 from mom_app.iot.collector.site_thread import SiteThread, drop_connection
 from mom_app.iot.collector.writer_loop import writer_loop
 

@@ -1,36 +1,18 @@
 """The collector's device configuration, read in its database thread: the enabled Modbus TCP and OPC UA IoT
-Devices of a shard (``zlib.crc32(name) % n == i``) with their tags, a version that changes when any of them
-changes, and the devices' health written back in one batch.
+Devices of a shard (which device is in which shard is mom_app.engine.shards) with their tags, a version that
+changes when any of them changes, and the devices' health written back in one batch.
 """
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 
 import frappe
 
 from mom_app.engine.modbus_codec import CodecError, TagSpec
+from mom_app.engine.shards import in_shard
 
 PROTOCOLS = ("Modbus TCP", "OPC UA")
-
-
-def parse_shard(text: str | None) -> tuple[int, int]:
-	""" "i/n" -> (i, n) with 0 <= i < n; None or "" -> (0, 1)."""
-	if not text:
-		return 0, 1
-	try:
-		i, n = (int(part) for part in str(text).split("/"))
-	except ValueError:
-		raise ValueError(f"shard {text!r} is not of the form i/n, e.g. 0/2")
-	if n < 1 or not 0 <= i < n:
-		raise ValueError(f"shard {text!r}: need 0 <= i < n")
-	return i, n
-
-
-def in_shard(name: str, shard: tuple[int, int]) -> bool:
-	i, n = shard
-	return zlib.crc32(name.encode()) % n == i
 
 
 @dataclass(frozen=True)
