@@ -19,9 +19,10 @@ def trace(lot: str, direction: str = "both", max_depth: int = 20) -> dict:
 
 
 @frappe.whitelist()
-def recall_scope(lot: str) -> dict:
-	"""Every lot, finished lot, delivery and customer downstream of a suspect lot."""
-	return recall(lot)
+def recall_scope(lot: str, graph: bool = False) -> dict:
+	"""Every lot, finished lot, delivery and customer downstream of a suspect lot; with `graph`, also the
+	forward trace's nodes and edges."""
+	return recall(lot, graph=bool(graph))
 
 
 @frappe.whitelist()

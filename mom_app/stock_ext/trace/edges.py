@@ -17,50 +17,53 @@ DIRECTIONS = ("backward", "forward", "both")
 MAX_DEPTH = 50
 
 
-EDGE_COLUMNS = """source_type, source_name, target_type, target_name, qty, voucher_type, voucher_no,
-	source_item, target_item, work_order, posting_datetime, supplier_batch_no"""
+# what the walk needs; DETAIL_COLUMNS only what the graph and the tables show (the recall scope leaves them out:
+# on a wide recall, reading twelve columns of every edge instead of seven costs more than the walk itself)
+WALK_COLUMNS = "source_type, source_name, target_type, target_name, qty, voucher_type, voucher_no"
+DETAIL_COLUMNS = "source_item, target_item, work_order, posting_datetime, supplier_batch_no"
+EDGE_COLUMNS = WALK_COLUMNS + ", " + DETAIL_COLUMNS
 
 
-# The IN lists may hold pairs that are not in the frontier (Batch X with Serial No Y's name): fetch()
-# drops those; the index on (type, name) serves both lists.
-BACKWARD_LEVEL = (
-	"select "
-	+ EDGE_COLUMNS
-	+ """ from `tabGenealogy Edge`
-	where target_type in %(types)s and target_name in %(names)s
-	order by posting_datetime, name"""
-)
+def level_query(direction: str, details: bool = True) -> str:
+	"""One BFS level's edges. The IN lists may hold pairs that are not in the frontier (Batch X with Serial No
+	Y's name): fetch() drops those; the index on (type, name) serves both lists."""
+	side = "target" if direction == "backward" else "source"
+	return (
+		f"select {EDGE_COLUMNS if details else WALK_COLUMNS} from `tabGenealogy Edge`"
+		f" where {side}_type in %(types)s and {side}_name in %(names)s"
+		" order by posting_datetime, name"
+	)
 
 
-FORWARD_LEVEL = (
-	"select "
-	+ EDGE_COLUMNS
-	+ """ from `tabGenealogy Edge`
-	where source_type in %(types)s and source_name in %(names)s
-	order by posting_datetime, name"""
-)
+LEVEL_QUERIES = {
+	(direction, details): level_query(direction, details)
+	for direction in ("backward", "forward")
+	for details in (True, False)
+}
 
 
 class EdgeStore:
-	"""The `fetch` engine.genealogy needs, over the Genealogy Edge table; remembers each edge's row."""
+	"""The `fetch` engine.genealogy needs, over the Genealogy Edge table; remembers each edge's row (with
+	`details`, the columns TraceResult.edge_info reads; without, only what the walk needs)."""
 
-	def __init__(self):
+	def __init__(self, details: bool = True):
 		self.rows: dict[Edge, tuple] = {}
 		self.queries = 0
+		self.details = details
 
 	def fetch(self, frontier, direction) -> list[Edge]:
 		wanted = set(frontier)
 		if not wanted:
 			return []
 		params = {"types": tuple({n[0] for n in wanted}), "names": tuple({n[1] for n in wanted})}
-		rows = frappe.db.sql(BACKWARD_LEVEL if direction == "backward" else FORWARD_LEVEL, params)
+		rows = frappe.db.sql(LEVEL_QUERIES[(direction, self.details)], params)
 		self.queries += 1
 		edges = []
 		for row in rows:
 			source, target = (row[0], row[1]), (row[2], row[3])
 			if (target if direction == "backward" else source) not in wanted:
 				continue
-			edge = Edge(source, target, flt(row[4]), (row[5], row[6]))
+			edge = Edge(source, target, float(row[4] or 0), (row[5], row[6]))
 			self.rows.setdefault(edge, row)
 			edges.append(edge)
 		return edges
@@ -117,7 +120,7 @@ class TraceResult:
 
 	def edge_info(self, edge: Edge) -> dict:
 		row = self.store.rows.get(edge)
-		if not row:
+		if not row or len(row) < 12:
 			return {}
 		return {
 			"source_item": row[7],

@@ -6,12 +6,14 @@ from mom_app.stock_ext.trace.graph import serialize
 from mom_app.stock_ext.trace.redaction import Readable, check_lot_readable
 
 
-def recall(lot: str, max_depth: int = MAX_DEPTH) -> dict:
-	"""Everything downstream of a suspect lot (engine.genealogy.recall_scope), redacted."""
+def recall(lot: str, max_depth: int = MAX_DEPTH, graph: bool = False) -> dict:
+	"""Everything downstream of a suspect lot (engine.genealogy.recall_scope), redacted; with `graph`, also the
+	forward trace's nodes and edges as the page shows them (left out by default: for one coil that went into
+	10,000 finished lots the graph is four times the size of the lists and takes longer than the walk)."""
 	depth = check_options("forward", max_depth)
 	start = resolve_lot(lot)
 	check_lot_readable(start)
-	store = EdgeStore()
+	store = EdgeStore(details=graph)
 	scope = genealogy.recall_scope(store.fetch, start, depth)
 	readable = Readable()
 
@@ -27,8 +29,7 @@ def recall(lot: str, max_depth: int = MAX_DEPTH) -> dict:
 			for n in nodes
 		]
 
-	result = TraceResult(start, "forward", depth, store, {"forward": scope.trace})
-	return {
+	out = {
 		"lot": {"doctype": start[0], "name": start[1]},
 		"lots": show(scope.lots),
 		"finished": show(scope.finished),
@@ -41,5 +42,8 @@ def recall(lot: str, max_depth: int = MAX_DEPTH) -> dict:
 			"customers": len(scope.customers),
 		},
 		"truncated": scope.trace.truncated,
-		"graph": serialize(result, readable, enrich=False),
 	}
+	if graph:
+		result = TraceResult(start, "forward", depth, store, {"forward": scope.trace})
+		out["graph"] = serialize(result, readable, enrich=False)
+	return out
