@@ -119,26 +119,16 @@ def machine_intervals(workstation: str, parts: list[dict], now: datetime) -> lis
 	out: list[list[tuple] | None] = [None] * len(parts)
 	if not rows:
 		return out
-	ends = [r.end or now for r in rows]
-	forward = [i for i, r in enumerate(rows) if ends[i] >= r.start]
+	# (a Machine State Log never ends before it starts: its validation refuses that)
 	iv_index, w_index = engine.assign(
 		[engine.to_seconds(p["start"]) for p in parts],
 		[engine.to_seconds(p["end"]) for p in parts],
 		[0] * len(parts),
-		[engine.to_seconds(rows[i].start) for i in forward],
-		[engine.to_seconds(ends[i]) for i in forward],
-		[0] * len(forward),
+		[engine.to_seconds(r.start) for r in rows],
+		[engine.to_seconds(r.end or now) for r in rows],
+		[0] * len(rows),
 	)
-	pairs = [(forward[i], j) for i, j in zip(iv_index.tolist(), w_index.tolist(), strict=True)]
-	# an interval that ends before it starts (the engine flags it) goes where the query would find it
-	pairs += [
-		(i, j)
-		for i, r in enumerate(rows)
-		if ends[i] < r.start
-		for j, p in enumerate(parts)
-		if r.start < p["end"] and ends[i] > p["start"]
-	]
-	for i, j in sorted(pairs):
+	for i, j in zip(iv_index.tolist(), w_index.tolist(), strict=True):
 		r, window_end = rows[i], parts[j]["end"]
 		out[j] = out[j] or []
 		out[j].append((r.start, r.end or min(now, window_end), r.state, bool(r.micro_stop)))
