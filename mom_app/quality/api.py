@@ -1,14 +1,16 @@
 """Whitelisted quality methods: the SPC chart page and the mobile inspection portal page (/qc).
 
 Every method checks the caller's rights itself; inspection writes go through ERPNext's Quality Inspection
-with the user's own permissions.
+with the user's own permissions. Messages are HTML: every scanned or typed value in them is escaped.
 """
 
 import json
+import os
+from io import BytesIO
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, get_url_to_form
+from frappe.utils import cint, escape_html, flt, get_url_to_form
 
 from mom_app.engine import aql
 from mom_app.quality import plans
@@ -16,8 +18,22 @@ from mom_app.quality import plans
 INSPECTOR_ROLES = ("Quality Inspector", "MOM Manager", "System Manager")
 
 
+# the image formats a photo may be in (as Pillow detects them from the content) and the file extension each
+# is stored with: the name's extension decides the Content-Type the file is served with
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+
+
 class ScanError(frappe.ValidationError):
 	pass
+
+
+class PhotoError(frappe.ValidationError):
+	pass
+
+
+def show(value) -> str:
+	"""A scanned or typed value, escaped and in bold, for a message shown as HTML."""
+	return frappe.bold(escape_html(str(value)))
 
 
 def require_inspector():
@@ -88,6 +104,7 @@ def scan(code: str) -> dict:
 	if not code:
 		frappe.throw(_("Scan or type a code."), ScanError)
 	if frappe.db.exists("Quality Inspection", code):
+		frappe.has_permission("Quality Inspection", "read", doc=code, throw=True)
 		return {"kind": "Quality Inspection", "name": code, "inspections": [_summary(code)]}
 	for doctype in ("Job Card", "Work Order", "Purchase Receipt", "Delivery Note", "Stock Entry", "Batch"):
 		if frappe.db.exists(doctype, code):
@@ -95,7 +112,7 @@ def scan(code: str) -> dict:
 			return {"kind": doctype, "name": code, "inspections": _inspections_for(doctype, code)}
 	frappe.throw(
 		_("{0} is not a known work order, job card, batch, receipt, delivery or inspection.").format(
-			frappe.bold(code)
+			show(code)
 		),
 		ScanError,
 		title=_("Unknown code"),
@@ -245,14 +262,14 @@ def submit_inspection(
 	qi = frappe.get_doc("Quality Inspection", name, for_update=True)
 	qi.check_permission("submit")
 	if qi.docstatus != 0:
-		frappe.throw(_("Inspection {0} is already submitted ({1}).").format(qi.name, _(qi.status)))
+		frappe.throw(_("Inspection {0} is already submitted ({1}).").format(show(qi.name), _(qi.status)))
 	needed = plans.readings_required(qi)
 	errors = []
 	by_row = {r.name: r for r in qi.readings}
 	for row_name, entry in readings.items():
 		row = by_row.get(row_name)
 		if not row:
-			errors.append(_("Unknown parameter row {0}.").format(row_name))
+			errors.append(_("Unknown parameter row {0}.").format(show(row_name)))
 			continue
 		if cint(row.numeric):
 			values = [
@@ -262,12 +279,16 @@ def submit_inspection(
 			]
 			bad = [v for v in values if not _is_number(v)]
 			if bad:
-				errors.append(_("{0}: {1} is not a number.").format(row.specification, ", ".join(bad)))
+				errors.append(
+					_("{0}: {1} is not a number.").format(
+						escape_html(row.specification), ", ".join(show(v) for v in bad)
+					)
+				)
 				continue
 			if len(values) != needed:
 				errors.append(
 					_("{0}: {1} readings entered, the plan needs {2}.").format(
-						row.specification, len(values), needed
+						escape_html(row.specification), len(values), needed
 					)
 				)
 				continue
@@ -279,15 +300,15 @@ def submit_inspection(
 			if conform is not None:
 				value = row.value if conform else (value or "NG")
 			if not (str(value or "").strip()):
-				errors.append(_("{0}: no result entered.").format(row.specification))
+				errors.append(_("{0}: no result entered.").format(escape_html(row.specification)))
 				continue
 			row.reading_value = str(value).strip()
 	missing = [r.specification for r in qi.readings if r.name not in readings]
 	if missing:
-		errors.append(_("No readings for: {0}.").format(", ".join(missing)))
+		errors.append(_("No readings for: {0}.").format(", ".join(escape_html(m) for m in missing)))
 	for cls, count in defects.items():
 		if cls not in aql.DEFECT_CLASSES:
-			errors.append(_("Unknown defect class {0}.").format(cls))
+			errors.append(_("Unknown defect class {0}.").format(show(cls)))
 			continue
 		try:
 			value = int(str(count).strip() or 0)
@@ -315,6 +336,60 @@ def submit_inspection(
 	qi.save()
 	qi.submit()
 	return {"name": qi.name, "status": qi.status, "replayed": False, **_hold_of(qi.name)}
+
+
+@frappe.whitelist(methods=["POST"])
+def upload_photo(name: str) -> dict:
+	"""A photo for inspection `name`, sent by /qc as the multipart field "file": kept as a private File
+	attached to the Quality Inspection, whatever the request asks. Its content must be a JPEG, PNG, WebP or
+	GIF image as Pillow reads it (the name proves nothing); it is stored under the extension of what it is, so
+	it is always served as that image."""
+	from frappe.core.api.file import get_max_file_size
+
+	require_inspector()
+	qi = frappe.get_doc("Quality Inspection", name)
+	qi.check_permission("write")
+	upload = frappe.request.files.get("file") if frappe.request else None
+	if not upload:
+		frappe.throw(_("Choose a photo to upload."), PhotoError)
+	limit = get_max_file_size()
+	content = upload.stream.read(limit + 1)
+	if len(content) > limit:
+		frappe.throw(_("The photo is larger than {0} MB.").format(round(limit / 1024 / 1024, 1)), PhotoError)
+	kind = photo_format(content)
+	if not kind:
+		frappe.throw(
+			_("{0} is not a photo: only JPEG, PNG, WebP and GIF images are accepted.").format(
+				show(upload.filename or "")
+			),
+			PhotoError,
+			title=_("Not a photo"),
+		)
+	stem = os.path.splitext(os.path.basename(upload.filename or ""))[0].strip()[:100] or "photo"
+	file = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": f"{stem}.{PHOTO_FORMATS[kind]}",
+			"attached_to_doctype": "Quality Inspection",
+			"attached_to_name": qi.name,
+			"is_private": 1,
+			"content": content,
+		}
+	).save()
+	return {"name": file.name, "file_url": file.file_url, "file_name": file.file_name}
+
+
+def photo_format(content: bytes) -> str | None:
+	"""The image format of `content` when Pillow reads it as one of PHOTO_FORMATS, else None."""
+	from PIL import Image
+
+	try:
+		with Image.open(BytesIO(content)) as image:
+			kind = image.format
+			image.verify()
+	except Exception:
+		return None
+	return kind if kind in PHOTO_FORMATS else None
 
 
 def _hold_of(name: str) -> dict:

@@ -14,31 +14,58 @@
 	let current = null;
 	let photos = [];
 
+	// `html` is built here from escaped parts only
 	const show = (html, kind = "info") =>
 		$message.html(html ? `<div class="alert alert-${kind} mom-qc-errors">${html}</div>` : "");
 
-	const call = (method, args, type = "GET") =>
-		new Promise((resolve, reject) =>
-			frappe.call({
-				method: `mom_app.quality.api.${method}`,
-				args,
-				type,
-				callback: (r) => resolve(r.message),
-				error: (r) => reject(r),
-			})
-		).catch((r) => {
-			show(server_error(r), "danger");
-			throw r;
-		});
-
-	function server_error(r) {
+	// The page's own requests (not the website's frappe.call, which shows server messages in a dialog as
+	// HTML and never rejects): a refusal is shown in the page as text and rejects the promise.
+	async function call(method, args, type = "GET") {
+		const headers = { Accept: "application/json", "X-Frappe-CSRF-Token": frappe.csrf_token };
+		let url = `/api/method/mom_app.quality.api.${method}`;
+		const options = { method: type, headers };
+		if (type === "GET") {
+			url += "?" + new URLSearchParams(args || {}).toString();
+		} else {
+			headers["Content-Type"] = "application/json";
+			options.body = JSON.stringify(args || {});
+		}
+		let response;
 		try {
-			const messages = JSON.parse(r.responseJSON._server_messages || "[]").map((m) => JSON.parse(m).message);
-			if (messages.length) return messages.join("<br>");
+			response = await fetch(url, options);
+		} catch (e) {
+			show(esc(__("No connection to the server. Try again.")), "danger");
+			throw e;
+		}
+		let body = {};
+		try {
+			body = await response.json();
+		} catch (e) {
+			body = {};
+		}
+		if (response.ok) return body.message;
+		show(server_error(body), "danger");
+		throw body;
+	}
+
+	// The server's messages are HTML. They are shown as text: markup dropped, line breaks kept, so nothing
+	// in them (a scanned code, say) can run. DOMParser's document runs no script and loads no image.
+	function as_text(html) {
+		const doc = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
+		doc.querySelectorAll("br").forEach((br) => br.replaceWith("\n"));
+		return doc.body.textContent;
+	}
+
+	// the refusal in a response body, as escaped HTML
+	function server_error(body) {
+		body = body || {};
+		try {
+			const messages = JSON.parse(body._server_messages || "[]").map((m) => JSON.parse(m).message);
+			if (messages.length) return messages.map((m) => esc(as_text(m)).replace(/\n/g, "<br>")).join("<br>");
 		} catch (e) {
 			/* fall through */
 		}
-		return esc((r.responseJSON && r.responseJSON.exception) || __("The server refused the request."));
+		return esc(body.exception || __("The server refused the request."));
 	}
 
 	$code.on("keydown", (e) => {
@@ -53,19 +80,21 @@
 		if (!code) return;
 		show("");
 		$form.empty();
-		call("scan", { code }).then((data) => {
-			$code.val("");
-			render_list(data);
-		});
+		call("scan", { code })
+			.then((data) => {
+				$code.val("");
+				render_list(data);
+			})
+			.catch(() => {}); // call() has shown why
 	}
 
 	function render_list(data) {
 		$list.empty();
 		if (!data.inspections.length) {
-			$list.html(`<p class="muted mom-qc-none">${__("No inspection is due for {0} {1}.", [__(data.kind), esc(data.name)])}</p>`);
+			$list.html(`<p class="muted mom-qc-none">${__("No inspection is due for {0} {1}.", [esc(__(data.kind)), esc(data.name)])}</p>`);
 			return;
 		}
-		$list.append(`<p class="muted">${__("{0} {1}: inspections due", [__(data.kind), esc(data.name)])}</p>`);
+		$list.append(`<p class="muted">${__("{0} {1}: inspections due", [esc(__(data.kind)), esc(data.name)])}</p>`);
 		data.inspections.forEach((qi) => {
 			const $card = $(`<div class="mom-qc-card" data-name="${esc(qi.name)}">
 				<b>${esc(qi.name)}</b> · ${esc(qi.item_code)} ${esc(qi.item_name || "")}
@@ -78,7 +107,9 @@
 	}
 
 	function open(name) {
-		call("get_inspection", { name }).then(render_form);
+		call("get_inspection", { name })
+			.then(render_form)
+			.catch(() => {}); // call() has shown why
 	}
 
 	function render_form(qi) {
@@ -95,7 +126,7 @@
 			<div class="muted" style="white-space:pre-line">${esc(qi.sampling || "")}</div>
 			<p><b>${__("Sample size")}: ${esc(qi.sample_size)}</b> · ${__("{0} readings per numeric parameter", [n])}</p>`;
 		qi.parameters.forEach((p) => {
-			html += `<div class="mom-qc-param" data-row="${esc(p.row)}" data-numeric="${p.numeric}">
+			html += `<div class="mom-qc-param" data-row="${esc(p.row)}" data-numeric="${p.numeric ? 1 : 0}">
 				<b>${esc(p.specification)}</b>`;
 			if (p.numeric) {
 				html += ` <span class="muted">${esc(p.min_value)} – ${esc(p.max_value)}</span><div class="readings">`;
@@ -115,7 +146,7 @@
 		if (qi.classes.length) {
 			html += `<h5>${__("Defects found in the sample")}</h5><div class="mom-qc-defects">`;
 			qi.classes.forEach((c) => {
-				html += `<label>${esc(c.label)} <span class="muted">(Ac ${c.ac} / Re ${c.re})</span>
+				html += `<label>${esc(c.label)} <span class="muted">(Ac ${esc(c.ac)} / Re ${esc(c.re)})</span>
 					<input class="form-control defect" inputmode="numeric" data-class="${esc(c.class)}" value="0"></label>`;
 			});
 			html += "</div>";
@@ -139,14 +170,13 @@
 		$form.find(".mom-qc-photos").html(photos.map((p) => `<img src="${esc(p.file_url)}" alt="">`).join(""));
 	}
 
+	// the server keeps a photo private and refuses what is not an image
 	function upload(files) {
 		Array.from(files || []).forEach((file) => {
 			const data = new FormData();
 			data.append("file", file, file.name);
-			data.append("doctype", "Quality Inspection");
-			data.append("docname", current.name);
-			data.append("is_private", "1");
-			fetch("/api/method/upload_file", {
+			data.append("name", current.name);
+			fetch("/api/method/mom_app.quality.api.upload_photo", {
 				method: "POST",
 				body: data,
 				headers: { "X-Frappe-CSRF-Token": frappe.csrf_token, Accept: "application/json" },
@@ -157,7 +187,10 @@
 					photos.push(body.message);
 					draw_photos();
 				})
-				.catch(() => show(__("The photo could not be uploaded."), "danger"));
+				.catch((body) => {
+					const why = body && body._server_messages ? server_error(body) : "";
+					show(esc(__("The photo could not be uploaded.")) + (why ? "<br>" + why : ""), "danger");
+				});
 		});
 	}
 
@@ -233,7 +266,7 @@
 					scanner.stop();
 					scan(text);
 				})
-				.catch(() => show(__("The camera could not be opened; type or scan the code instead."), "warning"));
+				.catch(() => show(esc(__("The camera could not be opened; type or scan the code instead.")), "warning"));
 		});
 	});
 

@@ -4,7 +4,7 @@ transfer into the quarantine warehouse (and the documents the hold's own release
 
 import frappe
 from frappe import _
-from frappe.utils import get_link_to_form
+from frappe.utils import escape_html, get_link_to_form
 
 from mom_app.quality.stock import sle_batches
 
@@ -56,13 +56,14 @@ def check_stock_ledger_entry(sle, method=None):
 		return
 	batch, hold = next(iter(held.items()))
 	reason = frappe.db.get_value("Quality Hold", hold, "reason") or ""
+	# batch names and reasons are typed (a supplier's lot number, say): the message is HTML
 	message = _("Batch {0} is frozen by quality hold {1} ({2}).").format(
-		frappe.bold(batch), get_link_to_form("Quality Hold", hold), reason
+		frappe.bold(escape_html(batch)), get_link_to_form("Quality Hold", hold), escape_html(reason)
 	)
 	if quarantine:
 		message += " " + _(
 			"Only a transfer into the quarantine warehouse {0} may move it until the hold is released."
-		).format(frappe.bold(quarantine))
+		).format(frappe.bold(escape_html(quarantine)))
 	else:
 		message += " " + _("It cannot be moved until the hold is released.")
 	frappe.throw(message, HeldBatchError, title=_("Batch on quality hold"))

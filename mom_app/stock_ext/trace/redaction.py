@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import frappe
 from frappe import _
+from frappe.utils import escape_html
 
 from mom_app.engine.genealogy import Node
 
@@ -75,7 +76,7 @@ class Readable:
 def check_lot_readable(node: Node):
 	if not frappe.has_permission(node[0], "read", doc=node[1]):
 		frappe.throw(
-			_("You are not permitted to read {0} {1}.").format(_(node[0]), frappe.bold(node[1])),
+			_("You are not permitted to read {0} {1}.").format(_(node[0]), frappe.bold(escape_html(node[1]))),
 			frappe.PermissionError,
 		)
 
