@@ -271,3 +271,29 @@ def expand(matrix: dict[str, dict[str, str]] | None = None, submittable: set[str
 			if doctype not in submittable:
 				granted -= {"submit", "cancel", "amend"}
 			yield doctype, role, granted
+
+
+# Fields that mom_app keeps at a higher permission level on ERPNext doctypes, and who reads or writes that
+# level: doctype -> {permlevel: {role: "r" or "rw"}}. Frappe knows only read and write above level 0, and a
+# role must have the same right at level 0 too (from MATRIX, or from ERPNext's own rights: HR on Employee).
+# Roles here need not be MOM roles; uninstall removes exactly these rows.
+LEVELS: dict[str, dict[int, dict[str, str]]] = {
+	# Employee.mom_badge_barcode (level 1) signs an employee in at the terminal: a credential. HR keeps it,
+	# the MOM Manager reads it; operators, who read Employee, do not (the terminal looks badges up itself).
+	"Employee": {1: {"HR User": "rw", "HR Manager": "rw", MANAGER: "r"}},
+}
+
+
+def expand_levels(levels: dict[str, dict[int, dict[str, str]]] | None = None):
+	"""Yield (doctype, permlevel, role, rights) for the levels above 0; rights is {"read"} or
+	{"read", "write"}."""
+	levels = LEVELS if levels is None else levels
+	for doctype, by_level in levels.items():
+		for level, roles in by_level.items():
+			if not isinstance(level, int) or level < 1:
+				raise MatrixError(f"{doctype}: permlevel {level!r} is not a level above 0")
+			for role, code in roles.items():
+				unknown = set(code) - {"r", "w"}
+				if unknown or not code:
+					raise MatrixError(f"{doctype} level {level}: {role} may only have r or rw, not {code!r}")
+				yield doctype, level, role, {"read", "write"} if "w" in code else {"read"}

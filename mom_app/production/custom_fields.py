@@ -23,6 +23,9 @@ CUSTOM_FIELDS = {
 			"unique": 1,
 			"no_copy": 1,
 			"search_index": 1,
+			# a credential: level 1, read by the roles in engine.rbac.LEVELS only; the terminal looks badges
+			# up on the server
+			"permlevel": 1,
 			"description": N_(
 				"Scanned at the operator terminal to sign in. Letters are stored in upper case."
 			),

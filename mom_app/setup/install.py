@@ -32,6 +32,7 @@ def apply_setup():
 	apply_indexes()
 	apply_role_permissions()
 	ensure_iot_settings()
+	ensure_mom_settings()
 	install_shop_floor()
 
 
@@ -46,6 +47,12 @@ def ensure_iot_settings():
 	from mom_app.iot.doctype.iot_settings.iot_settings import ensure_settings
 
 	ensure_settings()
+
+
+def ensure_mom_settings():
+	from mom_app.production.doctype.mom_settings.mom_settings import ensure_defaults
+
+	ensure_defaults()
 
 
 def install_shop_floor():

@@ -7,7 +7,7 @@ out again on uninstall.
 import frappe
 from frappe.permissions import reset_perms, setup_custom_perms
 
-from mom_app.engine.rbac import ROLES, expand
+from mom_app.engine.rbac import ROLES, expand, expand_levels
 
 DOCPERM_RIGHTS = (
 	"read",
@@ -78,6 +78,40 @@ def apply_role_permissions():
 				}
 			).insert(ignore_permissions=True)
 		frappe.clear_cache(doctype=doctype)
+	apply_level_permissions()
+
+
+def level_rows():
+	"""(doctype, permlevel, role, rights) of engine.rbac.LEVELS for doctypes and roles on this site."""
+	return [
+		row
+		for row in expand_levels()
+		if frappe.db.exists("DocType", row[0]) and frappe.db.exists("Role", row[2])
+	]
+
+
+def apply_level_permissions():
+	"""Read / write above level 0 (fields mom_app keeps from other readers) as Custom DocPerm rows."""
+	for doctype, level, role, rights in level_rows():
+		setup_custom_perms(doctype)
+		values = {right: int(right in rights) for right in DOCPERM_RIGHTS}
+		filters = {"parent": doctype, "role": role, "permlevel": level, "if_owner": 0}
+		name = frappe.db.get_value("Custom DocPerm", filters)
+		if name:
+			frappe.db.set_value("Custom DocPerm", name, values)
+		else:
+			frappe.get_doc(
+				{
+					"doctype": "Custom DocPerm",
+					"parent": doctype,
+					"parenttype": "DocType",
+					"parentfield": "permissions",
+					"role": role,
+					"permlevel": level,
+					**values,
+				}
+			).insert(ignore_permissions=True)
+		frappe.clear_cache(doctype=doctype)
 
 
 def _perm_key(row) -> tuple:
@@ -87,8 +121,14 @@ def _perm_key(row) -> tuple:
 def remove_role_permissions():
 	"""Delete our roles' Custom DocPerm rows; where what is left equals the standard rights, drop the custom
 	copy entirely so the doctype follows ERPNext's own permissions again (and its future updates)."""
-	touched = frappe.get_all("Custom DocPerm", filters={"role": ("in", ROLES)}, pluck="parent", distinct=True)
+	touched = set(
+		frappe.get_all("Custom DocPerm", filters={"role": ("in", ROLES)}, pluck="parent", distinct=True)
+	)
 	frappe.db.delete("Custom DocPerm", {"role": ("in", ROLES)})
+	for doctype, level, role, _rights in expand_levels():
+		if frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": level}):
+			frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": level})
+			touched.add(doctype)
 	fields = ["role", "permlevel", "if_owner", *DOCPERM_RIGHTS]
 	for doctype in touched:
 		custom = frappe.get_all("Custom DocPerm", filters={"parent": doctype}, fields=fields)

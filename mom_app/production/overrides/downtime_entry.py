@@ -14,7 +14,7 @@ from datetime import datetime
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime
+from frappe.utils import escape_html, get_datetime
 
 MANUAL, AUTOMATIC = "Manual", "Automatic"
 MACHINE_FIELDS = ("workstation", "from_time", "to_time", "mom_machine_state_log")
@@ -84,7 +84,7 @@ def apply_reason(doc, method=None):
 	if row.is_group:
 		frappe.throw(
 			_("{0} is a group of downtime reasons; choose one of its reasons.").format(
-				frappe.bold(_(reason))
+				frappe.bold(escape_html(_(reason)))
 			),
 			title=_("Downtime Reason"),
 		)

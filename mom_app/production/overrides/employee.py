@@ -2,6 +2,7 @@
 
 import frappe
 from frappe import _
+from frappe.utils import escape_html
 
 from mom_app.engine.badge import MAX_LENGTH, BadgeCodeError, normalize_badge
 
@@ -15,7 +16,7 @@ def badge_error_message(error: BadgeCodeError) -> str:
 		return _("Badge barcode is longer than {0} characters.").format(MAX_LENGTH)
 	if error.reason == "bad_char":
 		return _("Badge barcode contains {0}, which a barcode scanner cannot type.").format(
-			repr(error.details["char"])
+			escape_html(repr(error.details["char"]))
 		)
 	return _("Badge barcode is empty.")
 
@@ -41,7 +42,9 @@ def validate_badge_barcode(doc):
 	if holder:
 		frappe.throw(
 			_("Badge barcode {0} is already used by {1} ({2}).").format(
-				frappe.bold(doc.mom_badge_barcode), holder.employee_name, holder.name
+				frappe.bold(escape_html(doc.mom_badge_barcode)),
+				escape_html(holder.employee_name),
+				escape_html(holder.name),
 			),
 			DuplicateBadgeError,
 			title=_("Duplicate Badge Barcode"),

@@ -55,17 +55,25 @@ async function call(method, args, { retries = 0 } = {}) {
 	}
 }
 
+// The server's messages are HTML (escaped values in markup). The terminal shows them as text: the markup
+// dropped, entities decoded, line breaks kept. DOMParser's document runs no script and loads no image.
+function as_text(html) {
+	const doc = new DOMParser().parseFromString(`<body>${html == null ? "" : html}</body>`, "text/html");
+	doc.querySelectorAll("br").forEach((br) => br.replaceWith("\n"));
+	return doc.body.textContent.trim();
+}
+
 function server_message(data) {
 	try {
 		const messages = JSON.parse(data._server_messages || "[]").map((m) => {
 			const parsed = JSON.parse(m);
 			return parsed.message || parsed;
 		});
-		if (messages.length) return messages.join("\n").replace(/<[^>]+>/g, "");
+		if (messages.length) return messages.map(as_text).join("\n");
 	} catch (e) {
 		// fall through
 	}
-	return data.exception ? String(data.exception).split(":").slice(1).join(":").trim() : "";
+	return data.exception ? as_text(String(data.exception).split(":").slice(1).join(":")) : "";
 }
 
 class Terminal {
@@ -111,7 +119,8 @@ class Terminal {
 		this.msg_el.className = `t-msg ${kind}`;
 		this.msg_el.textContent = text;
 		clearTimeout(this._msg_timer);
-		if (kind === "ok") this._msg_timer = setTimeout(() => (this.msg_el.className = "t-msg"), 6000);
+		if (kind === "ok" || kind === "warn")
+			this._msg_timer = setTimeout(() => (this.msg_el.className = "t-msg"), kind === "ok" ? 6000 : 12000);
 	}
 
 	clear_message() {
@@ -338,7 +347,7 @@ class Terminal {
 		};
 		let text = `${labels[action]} · ${this.card.name} · ${__(r.status)}`;
 		if (r.submitted) text += " · " + __("Job card submitted");
-		else if (r.submit_error) text += " · " + r.submit_error;
+		else if (r.submit_error) text += " · " + as_text(r.submit_error);
 		this.message(text, "ok");
 		if (r.card && r.card.name === this.card.name) {
 			// where the card stands now; what it is (operation, instructions, materials) is kept from the scan
@@ -361,7 +370,8 @@ class Terminal {
 			},
 			{ retries: RETRIES }
 		);
-		this.message(__("Help is called: {0} people notified.", [r.notified]), "ok");
+		if (r.throttled) this.message(r.message, "warn"); // said when a new call notifies again
+		else this.message(__("Help is called: {0} people notified.", [r.notified]), "ok");
 	}
 
 	async toggle_camera() {

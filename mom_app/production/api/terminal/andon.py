@@ -1,10 +1,16 @@
 """Andon at the operator terminal: a call for help notifies the users of the role that helps (once per
-request id)."""
+request id).
+
+Repeats are throttled per workstation and kind: after a call has notified people, another call of the same
+kind at the same workstation within MOM Settings' Andon Repeat Window (120 s by default) notifies nobody; it
+is recorded, and answered (not refused) with when the next call notifies again. The window is a Redis key
+per workstation and kind, claimed after the request id, so a twin of the same request still replays."""
 
 import json
 
 import frappe
 from frappe import _
+from frappe.utils import cint, escape_html
 
 from mom_app.production.api.terminal.apply import answer_of_concurrent_twin, start_request
 from mom_app.production.api.terminal.identity import (
@@ -12,6 +18,7 @@ from mom_app.production.api.terminal.identity import (
 	check_workstation,
 	employee_of_badge,
 	fail,
+	show,
 )
 from mom_app.production.api.terminal.views import job_card_name
 
@@ -21,6 +28,7 @@ ANDON_ROLES = {
 	"maintenance": "Maintenance Technician",
 }
 ANDON_EVENT = "mom_andon"
+ANDON_REPEAT_SECONDS = 120  # MOM Settings' default
 
 
 @frappe.whitelist(methods=["POST"])
@@ -38,7 +46,7 @@ def andon(
 		return replay
 	kind = (kind or "").strip().lower()
 	if kind not in ANDON_ROLES:
-		fail(_("Unknown andon call {0}.").format(frappe.bold(kind)))
+		fail(_("Unknown andon call {0}.").format(show(kind)))
 	employee = employee_of_badge(badge)
 	workstation = check_workstation(workstation)
 	if not workstation:
@@ -48,11 +56,12 @@ def andon(
 	role = ANDON_ROLES[kind]
 	users = role_users(role)
 	labels = {"material": _("Material"), "quality": _("Quality"), "maintenance": _("Maintenance")}
+	# the subject and the mail are HTML
 	subject = _("Andon {0} at {1}: {2} calls for help").format(
-		labels[kind], workstation, employee.employee_name
+		labels[kind], escape_html(workstation), escape_html(employee.employee_name)
 	)
 	if job:
-		subject += " (" + job + ")"
+		subject += " (" + escape_html(job) + ")"
 	note = (note or "").strip()[:500]
 	result = {"ok": True, "replayed": False, "action": f"andon:{kind}", "notified": len(users), "role": role}
 	# the id is claimed before anybody is notified: a twin sent at the same moment waits on it, then replays
@@ -72,6 +81,21 @@ def andon(
 		).insert(ignore_permissions=True, ignore_links=True)  # all of them were just read or checked
 	except frappe.DuplicateEntryError:
 		return answer_of_concurrent_twin(client_id)
+	retry_after = claim_window(workstation, kind)
+	if retry_after:
+		window = repeat_window()
+		result = {
+			**result,
+			"notified": 0,
+			"throttled": True,
+			"retry_after": retry_after,
+			"message": _(
+				"{0} help was called at {1} less than {2} seconds ago and those people were told; "
+				"a new call notifies them again in {3} seconds."
+			).format(labels[kind], workstation, window, retry_after),
+		}
+		frappe.db.set_value("Terminal Action", client_id, "result", json.dumps(result), update_modified=False)
+		return result
 	if users:
 		from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 
@@ -81,7 +105,7 @@ def andon(
 				"type": "Alert",
 				"document_type": "Workstation",
 				"document_name": workstation,
-				"email_content": note or subject,
+				"email_content": escape_html(note) if note else subject,
 				"from_user": frappe.session.user,
 			},
 			users,
@@ -94,6 +118,30 @@ def andon(
 		after_commit=True,
 	)
 	return result
+
+
+def repeat_window() -> int:
+	"""Seconds after a call during which the same call at the same workstation notifies nobody (0: off).
+	A site that never saved the setting gets the default."""
+	stored = frappe.db.get_singles_dict("MOM Settings").get("andon_repeat_seconds")
+	return ANDON_REPEAT_SECONDS if stored in (None, "") else max(cint(stored), 0)
+
+
+def window_key(workstation: str, kind: str) -> str:
+	return frappe.cache.make_key(f"mom:andon:{workstation}:{kind}")
+
+
+def claim_window(workstation: str, kind: str) -> int:
+	"""0 when this call may notify (the window is now claimed for it), else the seconds until one may. A
+	claim is given up again if this request's transaction rolls back (nobody was notified then)."""
+	window = repeat_window()
+	if not window:
+		return 0
+	key = window_key(workstation, kind)
+	if frappe.cache.set(key, frappe.session.user, nx=True, ex=window):
+		frappe.db.after_rollback.add(lambda: frappe.cache.delete(key))
+		return 0
+	return max(cint(frappe.cache.ttl(key)), 1)
 
 
 def role_users(role: str) -> list[str]:

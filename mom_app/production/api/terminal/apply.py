@@ -34,6 +34,7 @@ from mom_app.production.api.terminal.identity import (
 	check_workstation,
 	employee_of_badge,
 	fail,
+	show,
 )
 from mom_app.production.api.terminal.views import hold_reason, job_card_name, job_card_state
 
@@ -91,7 +92,7 @@ def locked_job_card(name: str, workstation: str | None):
 		return frappe.get_doc("Job Card", name, for_update=True)
 	except frappe.DoesNotExistError:
 		frappe.clear_last_message()
-		fail(_("Unknown job card: {0}").format(frappe.bold(name)))
+		fail(_("Unknown job card: {0}").format(show(name)))
 
 
 def begin_read_committed():
@@ -137,17 +138,17 @@ def snapshot(doc) -> dict:
 def action_message(error: ActionError, employee: frappe._dict) -> str:
 	"""The translated message of an engine error code."""
 	v = error.values
-	name = employee.employee_name if employee else ""
+	name = show(employee.employee_name) if employee else ""
 	messages = {
-		"unknown_action": lambda: _("Unknown action {0}.").format(v.get("action")),
+		"unknown_action": lambda: _("Unknown action {0}.").format(show(v.get("action"))),
 		"job_card_submitted": lambda: _("This job card is already submitted; nothing more can be recorded."),
 		"job_card_cancelled": lambda: _("This job card is cancelled."),
 		"job_card_completed": lambda: _("This job card is completed."),
 		"wrong_workstation": lambda: _("This job card is for workstation {0}, not {1}.").format(
-			v.get("expected"), v.get("given")
+			show(v.get("expected")), show(v.get("given"))
 		),
 		"missing_employee": lambda: _("Scan your badge first."),
-		"quality_hold": lambda: _("The job is on quality hold: {0}").format(v.get("reason")),
+		"quality_hold": lambda: _("The job is on quality hold: {0}").format(show(v.get("reason"))),
 		"already_running": lambda: _("{0} is already working on this job.").format(name),
 		"job_paused": lambda: _("The job is paused; resume it first."),
 		"not_running": lambda: _("The job is not running, so it cannot be paused."),
@@ -156,7 +157,7 @@ def action_message(error: ActionError, employee: frappe._dict) -> str:
 			name
 		),
 		"invalid_quantity": lambda: _("Quantities must be numbers of zero or more, not {0}.").format(
-			frappe.bold(str(v.get("value")))
+			show(v.get("value"))
 		),
 		"over_completion": lambda: _(
 			"{0} good and {1} scrap is more than the {2} still to make (quantity {3})."
@@ -185,13 +186,13 @@ def act(
 		return replay
 	action = (action or "").strip().lower()
 	if action not in ACTIONS:
-		fail(_("Unknown action {0}.").format(frappe.bold(action)))
+		fail(_("Unknown action {0}.").format(show(action)))
 	employee = employee_of_badge(badge)
 	workstation = check_workstation(workstation)
 	name, card_workstation = job_card_name(job_card, with_workstation=True)
 	reason = (reason or "").strip()[:140] or None
 	if reason and action == "downtime" and not frappe.db.exists("Downtime Reason", reason):
-		fail(_("Unknown downtime reason: {0}").format(frappe.bold(reason)))
+		fail(_("Unknown downtime reason: {0}").format(show(reason)))
 
 	values = {"good_qty": good_qty, "scrap_qty": scrap_qty, "rework_qty": rework_qty, "reason": reason}
 	# InnoDB may still pick this transaction as a deadlock victim (a desk save at REPEATABLE READ takes gap
@@ -217,7 +218,7 @@ def apply_action(
 		return replay
 	check_acting(employee, doc.workstation or workstation)
 	if not doc.has_permission("write"):
-		raise frappe.PermissionError(_("You may not change job card {0}.").format(name))
+		raise frappe.PermissionError(_("You may not change job card {0}.").format(show(name)))
 	now = now_datetime()
 	request = {"action": action, "employee": employee.name, "workstation": workstation, **values}
 	try:
@@ -276,7 +277,7 @@ def apply_plan(doc, plan, employee: frappe._dict, now) -> dict:
 	except OverlapError:
 		fail(
 			_("{0} still has an open time log on another job card; complete or pause it first.").format(
-				employee.employee_name
+				show(employee.employee_name)
 			)
 		)
 

@@ -4,10 +4,14 @@ The session user needs the role MOM Operator. The badge scanned names the employ
 must be that employee's own user (Employee.user_id), or the workstation's shared terminal user
 (Workstation.mom_terminal_user, set by a supervisor) - then anyone with a badge may act at that workstation.
 Every call checks this again: nothing is remembered between calls.
+
+Refusals are messages shown as HTML (Frappe's convention): every scanned, typed or stored value in them goes
+through `show` or escape_html.
 """
 
 import frappe
 from frappe import _
+from frappe.utils import escape_html
 
 from mom_app.engine.badge import BadgeCodeError, normalize_badge
 
@@ -31,11 +35,16 @@ def fail(message: str):
 	frappe.throw(message, TerminalError, title=_("Operator Terminal"))
 
 
+def show(value) -> str:
+	"""A scanned, typed or stored value, escaped and in bold, for a message shown as HTML."""
+	return frappe.bold(escape_html(str(value if value is not None else "")))
+
+
 def employee_of_badge(badge: str) -> frappe._dict:
 	try:
 		code = normalize_badge(badge)
 	except BadgeCodeError:
-		fail(_("This is not a badge code: {0}").format(frappe.bold(str(badge or "")[:64])))
+		fail(_("This is not a badge code: {0}").format(show(str(badge or "")[:64])))
 	employee = frappe.db.get_value(
 		"Employee",
 		{"mom_badge_barcode": code},
@@ -43,9 +52,9 @@ def employee_of_badge(badge: str) -> frappe._dict:
 		as_dict=True,
 	)
 	if not employee:
-		fail(_("No employee has badge {0}.").format(frappe.bold(code)))
+		fail(_("No employee has badge {0}.").format(show(code)))
 	if employee.status != "Active":
-		fail(_("Employee {0} is not active.").format(employee.employee_name))
+		fail(_("Employee {0} is not active.").format(show(employee.employee_name)))
 	return employee
 
 
@@ -71,7 +80,7 @@ def check_acting(employee: frappe._dict, workstation: str | None):
 		_(
 			"Badge of {0}: sign in with that employee's own user, or at a workstation whose shared terminal "
 			"user you are."
-		).format(employee.employee_name)
+		).format(show(employee.employee_name))
 	)
 
 
@@ -80,7 +89,7 @@ def check_workstation(workstation: str | None) -> str | None:
 		return None
 	name = frappe.db.get_value("Workstation", workstation.strip(), "name")
 	if not name:
-		fail(_("Unknown workstation: {0}").format(frappe.bold(workstation)))
+		fail(_("Unknown workstation: {0}").format(show(workstation)))
 	return name
 
 

@@ -4,12 +4,14 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from mom_app.engine.job_actions import remaining_qty
 from mom_app.production.api.terminal.identity import (
 	check_acting,
 	check_role,
 	check_workstation,
 	employee_of_badge,
 	fail,
+	show,
 )
 
 
@@ -20,7 +22,7 @@ def job_card_name(scan: str, with_workstation: bool = False):
 		fail(_("Scan a job card."))
 	row = frappe.db.get_value("Job Card", text, ["name", "workstation"])
 	if not row:
-		fail(_("Unknown job card: {0}").format(frappe.bold(text[:140])))
+		fail(_("Unknown job card: {0}").format(show(text[:140])))
 	return tuple(row) if with_workstation else row[0]
 
 
@@ -62,9 +64,13 @@ def scan_job_card(badge: str, job_card: str, workstation: str | None = None) -> 
 	name = job_card_name(job_card)
 	doc = frappe.get_doc("Job Card", name)
 	if not doc.has_permission("read"):
-		raise frappe.PermissionError(_("You may not read job card {0}.").format(name))
+		raise frappe.PermissionError(_("You may not read job card {0}.").format(show(name)))
 	if workstation and doc.workstation and doc.workstation != workstation:
-		fail(_("Job card {0} is for workstation {1}, not {2}.").format(name, doc.workstation, workstation))
+		fail(
+			_("Job card {0} is for workstation {1}, not {2}.").format(
+				show(name), show(doc.workstation), show(workstation)
+			)
+		)
 	check_acting(employee, doc.workstation or workstation)
 	return job_card_view(doc, employee.name)
 
@@ -131,8 +137,8 @@ def job_card_state(doc, employee: str | None = None) -> dict:
 		"total_completed_qty": flt(doc.total_completed_qty),
 		"scrap_qty": flt(doc.get("mom_scrap_qty")),
 		"rework_qty": flt(doc.get("mom_rework_qty")),
-		"remaining_qty": max(
-			flt(doc.for_quantity) - flt(doc.total_completed_qty) - flt(doc.get("mom_scrap_qty")), 0
+		"remaining_qty": remaining_qty(
+			flt(doc.for_quantity), flt(doc.total_completed_qty), flt(doc.get("mom_scrap_qty"))
 		),
 		"status": doc.status,
 		"docstatus": doc.docstatus,
