@@ -1,5 +1,8 @@
 // Traceability: scan or type a batch / serial number, see where it came from (left) and where it went
 // (right) as a layered SVG graph, with the materials, machines, operators, inspections and customers.
+// A recall can reach thousands of lots: the graph draws at most MOM_TRACE_COLUMN_LIMIT nodes a column with a
+// "N more" box that shows more, the tables show MOM_TRACE_PAGE_SIZE rows a page, and the Find box filters
+// the tables and draws the lots it finds (with their way back to the traced lot) wherever they are.
 // Everything lives in this closure: the page script may be evaluated again in the same session.
 
 (() => {
@@ -32,6 +35,9 @@
 		Customer: "#2b8a3e",
 	};
 	const MOM_TRACE_OTHER = "#868e96";
+	const MOM_TRACE_COLUMN_LIMIT = 12; // nodes drawn a column before the "N more" box
+	const MOM_TRACE_MORE_STEP = 50; // how many more a click on that box draws
+	const MOM_TRACE_PAGE_SIZE = 50; // table rows a page
 	const MOM_TRACE_STYLE = `
 	.mom-trace-summary { margin: 8px 0; color: var(--text-muted); }
 	.mom-trace-summary .mom-trace-lot { color: var(--text-color); font-weight: 600; }
@@ -39,7 +45,7 @@
 	.mom-trace-legend span.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 3px;
 		margin-right: 4px; vertical-align: -1px; }
 	.mom-trace-graph { overflow: auto; border: 1px solid var(--border-color); border-radius: var(--border-radius);
-		background: var(--card-bg); min-height: 120px; }
+		background: var(--card-bg); min-height: 120px; max-height: 75vh; }
 	.mom-trace-graph svg { display: block; }
 	.mom-trace-node { cursor: pointer; }
 	.mom-trace-node rect.box { stroke-width: 1.5; }
@@ -47,6 +53,12 @@
 	.mom-trace-node.redacted { cursor: not-allowed; }
 	.mom-trace-node text { font-size: 12px; fill: var(--text-color); pointer-events: none; }
 	.mom-trace-node text.kind { font-size: 10px; fill: var(--text-muted); }
+	.mom-trace-node.found rect.box { stroke: #f59f00; stroke-width: 3; }
+	.mom-trace-more { cursor: pointer; }
+	.mom-trace-more rect { fill: var(--subtle-fg); stroke: var(--gray-500); stroke-dasharray: 4 3; }
+	.mom-trace-more:hover rect { stroke-width: 2; }
+	.mom-trace-more text { font-size: 12px; fill: var(--text-color); pointer-events: none; }
+	.mom-trace-more text.kind { font-size: 10px; fill: var(--text-muted); }
 	.mom-trace-toggle { cursor: pointer; }
 	.mom-trace-toggle circle { fill: var(--card-bg); stroke: var(--gray-500); }
 	.mom-trace-toggle text { font-size: 12px; font-weight: 700; fill: var(--gray-700); }
@@ -56,10 +68,12 @@
 	.mom-trace-tables h5 { margin: 20px 0 6px; }
 	.mom-trace-tables .count { color: var(--text-muted); font-weight: normal; }
 	.mom-trace-tables table { font-size: var(--text-sm); }
+	.mom-trace-pager { display: flex; align-items: center; gap: 8px; margin: -8px 0 8px;
+		font-size: var(--text-sm); color: var(--text-muted); }
 	.mom-trace-empty { padding: 40px; text-align: center; color: var(--text-muted); }
 	@media print {
 		.page-head, .navbar, .mom-trace-toggle { display: none !important; }
-		.mom-trace-graph { overflow: visible; border: none; }
+		.mom-trace-graph { overflow: visible; border: none; max-height: none; }
 	}
 	`;
 
@@ -68,6 +82,9 @@
 			this.page = page;
 			this.data = null;
 			this.collapsed = new Set();
+			this.column_limit = {}; // depth -> nodes drawn in that column
+			this.table_page = {}; // table key -> page shown
+			this.query = "";
 			frappe.dom.set_style(MOM_TRACE_STYLE, "mom-traceability");
 			this.make_fields();
 			this.$body = $(`<div class="mom-trace">
@@ -113,6 +130,16 @@
 					this.trace(this.lot.$input.val());
 				}
 			});
+			this.find = this.page.add_field({
+				fieldname: "find",
+				fieldtype: "Data",
+				label: __("Find in Trace"),
+				placeholder: __("Lot, item, document or customer"),
+			});
+			this.find.$input.on(
+				"input",
+				frappe.utils.debounce(() => this.set_query(this.find.$input.val()), 250)
+			);
 			this.page.set_primary_action(__("Trace"), () => this.trace(this.lot.$input.val()), "search");
 			this.page.add_inner_button(__("Export Excel"), () => this.download("export_excel"));
 			this.page.add_inner_button(__("Print"), () => this.download("print_pdf"));
@@ -155,15 +182,66 @@
 				.then((r) => {
 					this.data = r.message;
 					this.collapsed = new Set();
+					this.column_limit = {};
+					this.table_page = {};
+					this.index_graph();
 					if (this.data.nodes.length > 80) {
 						// a big genealogy opens folded at the third level; expand nodes to go further
 						this.data.nodes
 							.filter((n) => Math.abs(n.depth) === 3)
 							.forEach((n) => this.collapsed.add(n.id));
 					}
+					this.set_query(this.find.$input.val(), false);
 					this.render();
 					this.lot.$input.trigger("select");
 				});
+		}
+
+		// id -> node, and the neighbours of each node further from / nearer to the start
+		index_graph() {
+			const d = this.data;
+			this.by_id = Object.fromEntries(d.nodes.map((n) => [n.id, n]));
+			this.outward = {};
+			this.inward = {};
+			d.edges.forEach((e) => {
+				const [near, far] = e.side === "backward" ? [e.target, e.source] : [e.source, e.target];
+				(this.outward[near] = this.outward[near] || []).push(far);
+				(this.inward[far] = this.inward[far] || []).push(near);
+			});
+			this.start_id = (d.nodes.find((n) => n.side === "start") || {}).id;
+		}
+
+		// the Find box: filters the tables, and the graph draws what it finds with its way to the start
+		set_query(text, render = true) {
+			this.query_text = (text || "").trim();
+			this.query = this.query_text.toLowerCase();
+			this.found = new Set();
+			this.pinned = new Set();
+			if (this.data && this.query) {
+				this.data.nodes.forEach((n) => {
+					if (n.side === "start" || n.redacted) return;
+					const hay = [n.name, n.item_code, n.item_name].filter(Boolean).join(" ").toLowerCase();
+					if (hay.includes(this.query) && this.found.size < MOM_TRACE_PAGE_SIZE) {
+						this.found.add(n.id);
+					}
+				});
+				// each found node is drawn with one way back to the traced lot, opened where folded
+				this.found.forEach((id) => {
+					let at = id;
+					const seen = new Set();
+					while (at && at !== this.start_id && !seen.has(at)) {
+						seen.add(at);
+						this.pinned.add(at);
+						at = (this.inward[at] || [])[0];
+						if (at) this.collapsed.delete(at);
+					}
+				});
+			}
+			this.table_page = {};
+			if (render && this.data) {
+				this.render_graph();
+				this.render_tables();
+			}
 		}
 
 		download(method) {
@@ -225,18 +303,11 @@
 
 		// nodes reachable from the start without passing beyond a collapsed node
 		visible() {
-			const d = this.data;
-			const out = {}; // id -> [neighbour ids further from the start]
-			d.edges.forEach((e) => {
-				const [near, far] = e.side === "backward" ? [e.target, e.source] : [e.source, e.target];
-				(out[near] = out[near] || []).push(far);
-			});
-			this.outward = out;
-			const start = d.nodes.find((n) => n.side === "start");
-			const seen = new Set([start.id]);
-			const queue = [start.id];
-			while (queue.length) {
-				const id = queue.shift();
+			const out = this.outward;
+			const seen = new Set([this.start_id]);
+			const queue = [this.start_id];
+			for (let i = 0; i < queue.length; i++) {
+				const id = queue[i];
 				if (this.collapsed.has(id)) continue;
 				(out[id] || []).forEach((next) => {
 					if (!seen.has(next)) {
@@ -248,12 +319,11 @@
 			return seen;
 		}
 
-		render_graph() {
+		// `scroll`: bring the traced lot (or the first lot Find found) into the middle of the view
+		render_graph(scroll = true) {
 			const d = this.data;
 			const shown = this.visible();
-			const nodes = d.nodes.filter((n) => shown.has(n.id));
-			const by_id = Object.fromEntries(nodes.map((n) => [n.id, n]));
-			const edges = d.edges.filter((e) => by_id[e.source] && by_id[e.target]);
+			const reachable = d.nodes.filter((n) => shown.has(n.id));
 			const W = 180,
 				H = 46,
 				GAP_X = 70,
@@ -261,35 +331,58 @@
 				PAD = 30,
 				TOP = 28;
 
-			// columns by depth, ordered by the mean row of their neighbours nearer the start
-			const depths = [...new Set(nodes.map((n) => n.depth))].sort((a, b) => a - b);
+			// columns by depth, ordered by the mean row of their neighbours nearer the start; a column draws
+			// its first column_limit nodes (and whatever Find pinned), the rest is one "N more" box
+			const depths = [...new Set(reachable.map((n) => n.depth))].sort((a, b) => a - b);
 			const columns = Object.fromEntries(depths.map((dp) => [dp, []]));
-			nodes.forEach((n) => columns[n.depth].push(n));
+			reachable.forEach((n) => columns[n.depth].push(n));
 			const row = {};
+			const hidden = {}; // depth -> nodes not drawn
 			const order = [0, ...depths.filter((x) => x > 0), ...depths.filter((x) => x < 0).reverse()];
-			const inner = {}; // id -> neighbour ids nearer the start
-			edges.forEach((e) => {
-				const [near, far] = e.side === "backward" ? [e.target, e.source] : [e.source, e.target];
-				(inner[far] = inner[far] || []).push(near);
-			});
+			const inner = this.inward;
 			order.forEach((dp) => {
-				const col = columns[dp] || [];
-				const key = (n) => {
+				const all = columns[dp] || [];
+				const key = {};
+				all.forEach((n) => {
 					const rows = (inner[n.id] || []).map((id) => row[id]).filter((r) => r !== undefined);
-					return rows.length ? rows.reduce((a, b) => a + b, 0) / rows.length : 0;
-				};
-				col.sort((a, b) => key(a) - key(b));
+					key[n.id] = rows.length ? rows.reduce((a, b) => a + b, 0) / rows.length : 1e9;
+				});
+				all.sort((a, b) => key[a.id] - key[b.id]);
+				const limit = this.column_limit[dp] || MOM_TRACE_COLUMN_LIMIT;
+				let col = all;
+				if (all.length > limit) {
+					const pinned = all.filter((n) => this.pinned && this.pinned.has(n.id));
+					const room = Math.max(limit - pinned.length, 0);
+					const pinned_ids = new Set(pinned.map((n) => n.id));
+					col = all.filter((n) => !pinned_ids.has(n.id)).slice(0, room);
+					col = col.concat(pinned).sort((a, b) => key[a.id] - key[b.id]);
+					hidden[dp] = all.length - col.length;
+				}
+				columns[dp] = col;
 				col.forEach((n, i) => (row[n.id] = i));
 			});
-			const tallest = Math.max(...Object.values(columns).map((c) => c.length));
+			const nodes = depths.flatMap((dp) => columns[dp]);
+			const by_id = Object.fromEntries(nodes.map((n) => [n.id, n]));
+			const edges = d.edges.filter((e) => by_id[e.source] && by_id[e.target]);
+			const tallest = Math.max(...depths.map((dp) => columns[dp].length + (hidden[dp] ? 1 : 0)));
 			const height = TOP + PAD + tallest * (H + GAP_Y);
 			const pos = {};
+			const more = []; // the "N more" boxes: {depth, count, x, y}
 			depths.forEach((dp, ci) => {
 				const col = columns[dp];
-				const offset = ((tallest - col.length) * (H + GAP_Y)) / 2;
+				const slots = col.length + (hidden[dp] ? 1 : 0);
+				const offset = ((tallest - slots) * (H + GAP_Y)) / 2;
 				col.forEach((n, i) => {
 					pos[n.id] = { x: PAD + ci * (W + GAP_X), y: TOP + offset + i * (H + GAP_Y) };
 				});
+				if (hidden[dp]) {
+					more.push({
+						depth: dp,
+						count: hidden[dp],
+						x: PAD + ci * (W + GAP_X),
+						y: TOP + offset + col.length * (H + GAP_Y),
+					});
+				}
 			});
 			const width = PAD * 2 + depths.length * W + (depths.length - 1) * GAP_X;
 			const esc = frappe.utils.escape_html;
@@ -330,7 +423,8 @@
 							n.qty !== null && n.qty !== undefined ? " · " + qty(n.qty) : ""
 					  }`;
 				const second = n.redacted ? "" : n.item_code || "";
-				svg += `<g class="mom-trace-node${n.redacted ? " redacted" : ""}" data-id="${esc(
+				const found = this.found && this.found.has(n.id) ? " found" : "";
+				svg += `<g class="mom-trace-node${n.redacted ? " redacted" : ""}${found}" data-id="${esc(
 					n.id
 				)}" data-doctype="${esc(n.doctype)}" data-name="${esc(n.name)}" transform="translate(${p.x},${
 					p.y
@@ -357,12 +451,25 @@
 						<circle r="8"/><text text-anchor="middle" y="4">${sign}</text></g>`;
 				}
 			});
+			more.forEach((m) => {
+				svg += `<g class="mom-trace-more" data-depth="${m.depth}" transform="translate(${m.x},${
+					m.y
+				})">
+					<title>${esc(__("Show up to {0} more in this column", [MOM_TRACE_MORE_STEP]))}</title>
+					<rect width="${W}" height="${H}" rx="6"/>
+					<text x="12" y="20">${esc(__("{0} more", [format_number(m.count, null, 0)]))}</text>
+					<text class="kind" x="12" y="36">${esc(__("Find or the tables list them all"))}</text>
+				</g>`;
+			});
 			svg += "</svg>";
 			const $graph = this.$body.find(".mom-trace-graph").html(svg);
-			// the traced lot in the middle of the view: its origins to the left, its uses to the right
-			const start = nodes.find((n) => n.side === "start");
-			if (start && pos[start.id]) {
-				$graph.scrollLeft(Math.max(0, pos[start.id].x + W / 2 - $graph.width() / 2));
+			// the traced lot in the middle of the view: its origins to the left, its uses to the right; after
+			// Find, the first lot found
+			const first_found = nodes.find((n) => this.found && this.found.has(n.id));
+			const focus = first_found || nodes.find((n) => n.side === "start");
+			if (scroll && focus && pos[focus.id]) {
+				$graph.scrollLeft(Math.max(0, pos[focus.id].x + W / 2 - $graph.width() / 2));
+				$graph.scrollTop(Math.max(0, pos[focus.id].y + H / 2 - $graph.height() / 2));
 			}
 			$graph.find(".mom-trace-node").on("click", (e) => {
 				const node = by_id[$(e.currentTarget).attr("data-id")];
@@ -376,16 +483,26 @@
 				}
 				frappe.set_route("Form", node.doctype, node.name);
 			});
+			$graph.find(".mom-trace-more").on("click", (e) => {
+				const depth = cint($(e.currentTarget).attr("data-depth"));
+				this.column_limit[depth] =
+					(this.column_limit[depth] || MOM_TRACE_COLUMN_LIMIT) + MOM_TRACE_MORE_STEP;
+				this.render_graph(false);
+			});
 			$graph.find(".mom-trace-toggle").on("click", (e) => {
 				const id = $(e.currentTarget).attr("data-id");
 				this.collapsed.has(id) ? this.collapsed.delete(id) : this.collapsed.add(id);
-				this.render_graph();
+				this.render_graph(false);
 			});
 		}
 
 		render_tables() {
 			const d = this.data;
-			const side = { backward: __("Backward", null, "Trace direction"), forward: __("Forward", null, "Trace direction"), start: __("Start") };
+			const side = {
+				backward: __("Backward", null, "Trace direction"),
+				forward: __("Forward", null, "Trace direction"),
+				start: __("Start"),
+			};
 			const link = (doctype, value) =>
 				value && value !== "•••"
 					? `<a href="/app/${frappe.router.slug(doctype)}/${encodeURIComponent(
@@ -491,24 +608,84 @@
 					],
 				},
 			];
+			this.tables = tables;
 			const html = tables
-				.map((t) => {
-					const rows = d[t.key] || [];
-					const head = t.columns.map((c) => `<th>${c[0]}</th>`).join("");
-					const body = rows.length
-						? rows
-								.map(
-									(r) => `<tr>${t.columns.map((c) => `<td>${c[1](r)}</td>`).join("")}</tr>`
-								)
-								.join("")
-						: `<tr><td colspan="${t.columns.length}" class="text-muted">${__("None")}</td></tr>`;
-					return `<div class="mom-trace-table" data-table="${t.key}">
-						<h5>${t.title} <span class="count">(${rows.length})</span></h5>
-						<div class="table-responsive"><table class="table table-bordered table-sm">
-						<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></div>`;
-				})
+				.map((t) => `<div class="mom-trace-table" data-table="${t.key}"></div>`)
 				.join("");
 			this.$body.find(".mom-trace-tables").html(html);
+			tables.forEach((t) => this.render_table(t));
+		}
+
+		// the rows of a table the Find box lets through
+		table_rows(key) {
+			const rows = this.data[key] || [];
+			if (!this.query) return rows;
+			this.haystacks = this.haystacks || new WeakMap();
+			return rows.filter((r) => {
+				let hay = this.haystacks.get(r);
+				if (hay === undefined) {
+					hay = Object.values(r)
+						.filter((v) => v !== null && v !== undefined && typeof v !== "object")
+						.join(" ")
+						.toLowerCase();
+					this.haystacks.set(r, hay);
+				}
+				return hay.includes(this.query);
+			});
+		}
+
+		// one table: a page of its rows, and a pager when there are more
+		render_table(t) {
+			const all = this.data[t.key] || [];
+			const rows = this.table_rows(t.key);
+			const pages = Math.max(1, Math.ceil(rows.length / MOM_TRACE_PAGE_SIZE));
+			const page = Math.min(this.table_page[t.key] || 0, pages - 1);
+			const first = page * MOM_TRACE_PAGE_SIZE;
+			const slice = rows.slice(first, first + MOM_TRACE_PAGE_SIZE);
+			const head = t.columns.map((c) => `<th>${c[0]}</th>`).join("");
+			const empty = this.query
+				? __("Nothing here matches {0}", [frappe.utils.escape_html(this.query_text)])
+				: __("None");
+			const body = slice.length
+				? slice
+						.map((r) => `<tr>${t.columns.map((c) => `<td>${c[1](r)}</td>`).join("")}</tr>`)
+						.join("")
+				: `<tr><td colspan="${t.columns.length}" class="text-muted">${empty}</td></tr>`;
+			const count =
+				rows.length === all.length
+					? format_number(all.length, null, 0)
+					: __("{0} of {1}", [
+							format_number(rows.length, null, 0),
+							format_number(all.length, null, 0),
+					  ]);
+			const pager =
+				rows.length > MOM_TRACE_PAGE_SIZE
+					? `<div class="mom-trace-pager">
+						<button class="btn btn-xs btn-default mom-trace-prev" ${page ? "" : "disabled"}>${__(
+							"Previous",
+							null,
+							"Table page"
+					  )}</button>
+						<span class="mom-trace-range">${__("Rows {0}–{1} of {2}", [
+							format_number(first + 1, null, 0),
+							format_number(first + slice.length, null, 0),
+							format_number(rows.length, null, 0),
+						])}</span>
+						<button class="btn btn-xs btn-default mom-trace-next" ${page < pages - 1 ? "" : "disabled"}>${__(
+							"Next",
+							null,
+							"Table page"
+					  )}</button></div>`
+					: "";
+			const $table = this.$body.find(`.mom-trace-table[data-table='${t.key}']`);
+			$table.html(`<h5>${t.title} <span class="count">(${count})</span></h5>
+				<div class="table-responsive"><table class="table table-bordered table-sm">
+				<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${pager}`);
+			$table.find(".mom-trace-prev, .mom-trace-next").on("click", (e) => {
+				const step = $(e.currentTarget).hasClass("mom-trace-next") ? 1 : -1;
+				this.table_page[t.key] = page + step;
+				this.render_table(t);
+			});
 		}
 	}
 })();
