@@ -49,8 +49,9 @@ class ShopFloorBoard {
 		this.page.add_inner_button(__("OEE Analysis"), () => frappe.set_route("query-report", "OEE Analysis"));
 		frappe.realtime.on("mom_workstation_status", (data) => this.on_event(data));
 		frappe.realtime.on("mom_terminal_update", (data) => this.on_event(data));
+		// alerts are HTML: the names in them are escaped
 		frappe.realtime.on("mom_andon", (data) =>
-			frappe.show_alert({ message: __("Andon at {0}: {1}", [data.workstation, data.employee_name]), indicator: "red" })
+			frappe.show_alert({ message: __("Andon at {0}: {1}", [esc(data.workstation), esc(data.employee_name)]), indicator: "red" })
 		);
 		this.refresh();
 	}
@@ -73,6 +74,12 @@ class ShopFloorBoard {
 		if (!this.tiles.length) {
 			this.$body.append(`<div class="text-muted">${__("No workstations.")}</div>`);
 		}
+		const hidden = (this.tiles[0] && this.tiles[0].hidden) || [];
+		if (hidden.length) {
+			this.$body.append(`<div class="text-muted mom-board-hidden" style="grid-column: 1 / -1">${esc(
+				__("Not shown (you may not read them): {0}", [hidden.map((d) => __(d)).join(", ")])
+			)}</div>`);
+		}
 		for (const tile of this.tiles) {
 			if (!this.subscribed.has(tile.name)) {
 				frappe.realtime.doc_subscribe("Workstation", tile.name);
@@ -88,7 +95,7 @@ class ShopFloorBoard {
 				<div class="mom-job">${
 					job
 						? `${frappe.utils.escape_html(job.name)} · ${frappe.utils.escape_html(job.operation || "")}<br>
-						   ${frappe.utils.escape_html(job.item_name || "")} · ${job.total_completed_qty} / ${job.for_quantity}`
+						   ${frappe.utils.escape_html(job.item_name || "")} · ${esc(job.total_completed_qty)} / ${esc(job.for_quantity)}`
 						: `<span class="text-muted">${__("No job running")}</span>`
 				}</div>
 				<div class="progress"><div class="progress-bar" style="width:${progress}%"></div></div>
@@ -119,7 +126,7 @@ class ShopFloorBoard {
 	show_detail(workstation) {
 		frappe.xcall("mom_app.production.api.board.get_workstation_detail", { workstation }).then((d) => {
 			const dialog = new frappe.ui.Dialog({
-				title: __("Workstation {0}", [workstation]),
+				title: __("Workstation {0}", [esc(workstation)]), // the title is HTML
 				size: "extra-large",
 				fields: [{ fieldtype: "HTML", fieldname: "body" }],
 			});
@@ -134,7 +141,7 @@ class ShopFloorBoard {
 				if (e <= s) continue;
 				if (s > cursor) parts.push(`<div style="width:${(100 * (s - cursor)) / span}%"></div>`);
 				parts.push(
-					`<div title="${frappe.utils.escape_html(t.label)} ${t.start} – ${t.end}"
+					`<div title="${esc(t.label)} ${esc(t.start)} – ${esc(t.end)}"
 					style="width:${(100 * (e - s)) / span}%;background:${STATE_COLORS[t.state] || "#9ca3af"}"></div>`
 				);
 				cursor = Math.max(cursor, e);
@@ -144,7 +151,14 @@ class ShopFloorBoard {
 				.map(([k, c]) => `<span><i style="background:${c}"></i>${__(k)}</span>`)
 				.join("");
 			$body.html(`
-				<h5>${__("State timeline")} · ${d.day} ${d.source === "manual" ? "(" + __("no machine data: time logs and downtime entries") + ")" : ""}</h5>
+				<h5>${__("State timeline")} · ${esc(d.day)} ${d.source === "manual" ? "(" + __("no machine data: time logs and downtime entries") + ")" : ""}</h5>
+				${
+					(d.hidden || []).length
+						? `<div class="text-muted mom-detail-hidden">${esc(
+								__("Not shown (you may not read them): {0}", [d.hidden.map((x) => __(x)).join(", ")])
+						  )}</div>`
+						: ""
+				}
 				<div class="mom-timeline">${parts.join("")}</div>
 				<div class="mom-legend mt-1">${legend}</div>
 				<h5 class="mt-4">${__("Loss Pareto (last 7 days, minutes)")}</h5>
@@ -164,14 +178,14 @@ class ShopFloorBoard {
 			new frappe.Chart($body.find(".mom-pareto")[0], {
 				type: "bar",
 				height: 220,
-				data: { labels: d.losses.map((l) => l.label), datasets: [{ name: __("Minutes"), values: d.losses.map((l) => l.minutes) }] },
+				data: { labels: d.losses.map((l) => esc(l.label)), datasets: [{ name: __("Minutes"), values: d.losses.map((l) => l.minutes) }] },
 				colors: ["#dc2626"],
 			});
 			if (d.reasons.length) {
 				new frappe.Chart($body.find(".mom-reasons")[0], {
 					type: "bar",
 					height: 220,
-					data: { labels: d.reasons.map((r) => r.label), datasets: [{ name: __("Minutes"), values: d.reasons.map((r) => r.minutes) }] },
+					data: { labels: d.reasons.map((r) => esc(r.label)), datasets: [{ name: __("Minutes"), values: d.reasons.map((r) => r.minutes) }] },
 					colors: ["#f59e0b"],
 				});
 			} else {
@@ -179,6 +193,11 @@ class ShopFloorBoard {
 			}
 		}
 	}
+}
+
+// values into HTML (frappe-charts puts its labels into the SVG as HTML too)
+function esc(value) {
+	return frappe.utils.escape_html(value == null ? "" : String(value));
 }
 
 function fmt(value) {

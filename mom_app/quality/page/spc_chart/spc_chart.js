@@ -65,13 +65,13 @@
 			const chart = data.chart;
 			$(`<div class="mom-spc-summary">
 				<span class="ttl">${frappe.utils.escape_html(data.title || data.name)}</span>
-				<span>${__("Chart")}: ${data.chart_type}</span>
+				<span>${__("Chart")}: ${esc(data.chart_type)}</span>
 				<span>${__("Phase")}: ${data.phase === "II" ? __("II (frozen limits)") : __("I (limits from data)")}</span>
 				<span>${__("Points")}: ${chart ? chart.n_points : 0}</span>
 			</div>`).appendTo($b);
 			if (data.open_holds.length) {
 				const links = data.open_holds
-					.map((h) => `<a href="/app/quality-hold/${encodeURIComponent(h.name)}">${h.name}</a>`)
+					.map((h) => `<a href="/app/quality-hold/${encodeURIComponent(h.name)}">${esc(h.name)}</a>`)
 					.join(", ");
 				$(`<div class="alert alert-danger">${__("Open quality hold")}: ${links}</div>`).appendTo($b);
 			}
@@ -190,7 +190,7 @@
 				svg.push(
 					`<circle class="${bad ? "mom-spc-violation" : "mom-spc-point"}" cx="${x(i)}" cy="${y(points[i])}" r="${bad ? 5 : 3}" fill="${bad ? "#e03131" : "#1c7ed6"}"><title>${frappe.utils.escape_html(tip)}</title></circle>`
 				);
-				if (bad) svg.push(`<text x="${x(i)}" y="${y(points[i]) - 8}" text-anchor="middle" style="fill:#e03131">${bad.join(",")}</text>`);
+				if (bad) svg.push(`<text x="${x(i)}" y="${y(points[i]) - 8}" text-anchor="middle" style="fill:#e03131">${esc(bad.join(","))}</text>`);
 			}
 			const step = Math.max(1, Math.ceil(n / 12));
 			for (let i = 0; i < n; i += step) {
@@ -212,7 +212,7 @@
 				const info = data.rules[rule] || {};
 				const where = idx.slice(-10).map((i) => data.labels[i] || i + 1).join(", ");
 				$ul.append(
-					`<li><b>${rule}</b> ${frappe.utils.escape_html(info.description || "")}: ${__("{0} point(s)", [idx.length])} (${frappe.utils.escape_html(where)})${info.open_hold ? ` <span class="indicator-pill red">${__("opens a hold")}</span>` : ""}</li>`
+					`<li><b>${esc(rule)}</b> ${frappe.utils.escape_html(info.description || "")}: ${__("{0} point(s)", [idx.length])} (${frappe.utils.escape_html(where)})${info.open_hold ? ` <span class="indicator-pill red">${__("opens a hold")}</span>` : ""}</li>`
 				);
 			});
 		}
@@ -228,9 +228,14 @@
 			[["Cp", cap.cp], ["Cpk", cap.cpk], ["Pp", cap.pp], ["Ppk", cap.ppk], [__("Mean"), cap.mean], [__("σ within"), cap.sigma_within], [__("σ overall"), cap.sigma_overall]].forEach(([label, v]) => {
 				const index = ["Cp", "Cpk", "Pp", "Ppk"].includes(label);
 				const cls = index && v !== null && v !== undefined ? (v >= 1.33 ? "ok" : v < 1 ? "bad" : "") : "";
-				$grid.append(`<div class="cell ${cls}" data-index="${label}"><div class="v">${v === null || v === undefined ? "—" : format(v)}</div><div>${label}</div></div>`);
+				$grid.append(`<div class="cell ${cls}" data-index="${esc(label)}"><div class="v">${v === null || v === undefined ? "—" : format(v)}</div><div>${esc(label)}</div></div>`);
 			});
 		}
+	}
+
+	// every value from the server goes into the page's HTML escaped
+	function esc(value) {
+		return frappe.utils.escape_html(value === null || value === undefined ? "" : String(value));
 	}
 
 	function format(v) {
