@@ -83,6 +83,12 @@ doc_events = {
 	},
 }
 
+# IoT: an IoT Device's OPC UA client private key is read, listed and downloaded only by the roles that see
+# secrets (mom_app/iot/file_access.py), though every MOM role reads the device it is attached to
+has_permission = {"File": "mom_app.iot.file_access.has_permission"}
+permission_query_conditions = {"File": "mom_app.iot.file_access.permission_query_conditions"}
+before_request = ["mom_app.iot.file_access.check_download"]
+
 # Form scripts for ERPNext doctypes (paths relative to the mom_app package)
 doctype_js = {
 	"Downtime Entry": "public/js/downtime_entry.js",
