@@ -6,7 +6,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import escape_html, flt
 
 from mom_app.engine import genealogy
 from mom_app.engine.genealogy import Edge, Node
@@ -83,7 +83,9 @@ def resolve_lot(lot: str) -> Node:
 			if len(batches) == 1:
 				return ("Batch", batches[0])
 	frappe.throw(
-		_("No Batch or Serial No {0} was found.").format(frappe.bold(text or _("(empty)"))),
+		_("No Batch or Serial No {0} was found.").format(
+			frappe.bold(escape_html(text)) if text else frappe.bold(_("(empty)"))
+		),
 		frappe.DoesNotExistError,
 		title=_("Unknown lot"),
 	)
@@ -92,7 +94,9 @@ def resolve_lot(lot: str) -> Node:
 def check_options(direction: str, max_depth) -> int:
 	if direction not in DIRECTIONS:
 		frappe.throw(
-			_("Direction must be one of {0}, not {1}.").format(", ".join(DIRECTIONS), frappe.bold(direction))
+			_("Direction must be one of {0}, not {1}.").format(
+				", ".join(DIRECTIONS), frappe.bold(escape_html(str(direction)))
+			)
 		)
 	depth = int(flt(max_depth)) if max_depth not in (None, "") else 20
 	return max(1, min(depth, MAX_DEPTH))

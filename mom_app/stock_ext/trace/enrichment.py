@@ -35,6 +35,8 @@ def enrichment(result: TraceResult, readable: Readable, nodes: list[dict], items
 	operators = operator_rows(job_cards, readable)
 	vouchers = {e.voucher for e in all_edges if e.voucher}
 	vouchers |= {("Stock Entry", se) for pairs in produced.values() for se, _wo in pairs}
+	# tables left out whole because the user may not read where they come from (the page says so)
+	hidden = [] if process_parameters_readable(readable) else ["process_parameters"]
 	return {
 		"materials": materials,
 		"work_orders": [
@@ -46,7 +48,8 @@ def enrichment(result: TraceResult, readable: Readable, nodes: list[dict], items
 		"operators": operators,
 		"inspections": inspection_rows(lots, vouchers, job_cards, readable),
 		"customers": customer_rows(result, readable),
-		"process_parameters": process_parameter_rows(job_cards, readable),
+		"process_parameters": [] if hidden else process_parameter_rows(job_cards, readable),
+		"hidden": hidden,
 	}
 
 
@@ -301,6 +304,12 @@ def iot_available() -> bool:
 	return all(
 		frappe.db.exists("DocType", dt) for dt in ("IoT Device", "IoT Tag", "IoT Minute Aggregate")
 	) and frappe.db.table_exists("IoT Minute Aggregate")
+
+
+def process_parameters_readable(readable: Readable) -> bool:
+	"""Process statistics are the machines' recorded signals: shown to users who may read the IoT Minute
+	Aggregates they are computed from (the device names are redacted row by row besides)."""
+	return not iot_available() or readable.mode("IoT Minute Aggregate") != "none"
 
 
 def process_parameter_rows(job_cards: list[dict], readable: Readable) -> list[dict]:

@@ -643,7 +643,9 @@
 			const first = page * MOM_TRACE_PAGE_SIZE;
 			const slice = rows.slice(first, first + MOM_TRACE_PAGE_SIZE);
 			const head = t.columns.map((c) => `<th>${c[0]}</th>`).join("");
-			const empty = this.query
+			const empty = (this.data.hidden || []).includes(t.key)
+				? __("Not shown: you may not read the records these come from.")
+				: this.query
 				? __("Nothing here matches {0}", [frappe.utils.escape_html(this.query_text)])
 				: __("None");
 			const body = slice.length
