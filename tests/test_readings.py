@@ -5,7 +5,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mom_app.engine.readings import REASONS, Batch, PayloadError, Reading, dump_batch, parse_batch
+from mom_app.engine.readings import (
+	MAX_ABS_VALUE,
+	REASONS,
+	BadValue,
+	Batch,
+	PayloadError,
+	Reading,
+	dump_batch,
+	parse_batch,
+	reading_value,
+)
 
 NOW = 1_700_000_000.0
 KEYS = frozenset({"spindle_temp", "door_open", "good_count"})
@@ -161,6 +171,9 @@ BAD = [
 	 "not_finite", {"index": 0, "key": "door_open"}),
 	(b'{"message_id":"m","readings":[{"key":"door_open","ts":1700000000,"value":1' + b"0" * 400 + b"}]}",
 	 "not_finite", {"index": 0, "key": "door_open"}),
+	(body(batch(reading(), reading(value=1e26))), "value_out_of_range", {"index": 1, "key": "spindle_temp"}),
+	(body(batch(reading(value=-1e300))), "value_out_of_range", {"index": 0, "key": "spindle_temp"}),
+	(body(batch(reading(value=10**26))), "value_out_of_range", {"index": 0, "key": "spindle_temp"}),
 	(body(batch(reading(ts="1700000000"))), "bad_timestamp", {"index": 0, "key": "spindle_temp", "ts": '"1700000000"'}),
 	(body(batch(reading(ts="2023-11-14T22:13:20"))), "bad_timestamp",
 	 {"index": 0, "key": "spindle_temp", "ts": '"2023-11-14T22:13:20"'}),
@@ -207,6 +220,34 @@ def test_messages_say_what_and_where():
 	assert str(error(batch({"key": "door_open", "value": 1}))) == "readings[0] has no ts"
 
 
+def test_value_check():
+	assert reading_value(41.25) == 41.25
+	assert reading_value(7) == 7.0 and isinstance(reading_value(7), float)
+	assert (reading_value(True), reading_value(False)) == (1.0, 0.0)
+	assert reading_value(-9.99e25) == -9.99e25
+	for raw, reason in [
+		("1.5", "non_numeric"),
+		(None, "non_numeric"),
+		(b"1", "non_numeric"),
+		([1.0], "non_numeric"),
+		(math.nan, "not_finite"),
+		(-math.inf, "not_finite"),
+		(10**400, "not_finite"),
+		(MAX_ABS_VALUE, "value_out_of_range"),
+		(-1e30, "value_out_of_range"),
+		(10**26, "value_out_of_range"),
+	]:
+		with pytest.raises(BadValue) as info:
+			reading_value(raw)
+		assert info.value.reason == reason, raw
+		assert str(info.value)
+
+
+def test_value_message_says_where():
+	e = error(batch(reading(), reading(value=2e26)))
+	assert str(e) == 'readings[1] (key "spindle_temp"): value 2e+26 is too large to store (at most 1e+26)'
+
+
 def test_integer_too_long_for_python_is_rejected_cleanly():
 	# Python 3.11+ refuses to parse integers of more than 4300 digits (malformed_json); older versions
 	# parse them, and the value does not fit a float (not_finite).
@@ -228,7 +269,7 @@ def test_long_values_are_clipped_in_messages():
 
 keys = st.sampled_from(sorted(KEYS))
 good_ts = st.floats(min_value=NOW - 7 * 86400, max_value=NOW + 300)
-good_value = st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(2**63), 2**64) | st.booleans()
+good_value = st.floats(min_value=-9.9e25, max_value=9.9e25) | st.integers(-(2**63), 2**64) | st.booleans()
 good_reading = st.fixed_dictionaries({"key": keys, "ts": good_ts, "value": good_value})
 good_payload = st.fixed_dictionaries(
 	{
@@ -257,7 +298,7 @@ def check_outcome(raw: bytes):
 	assert 1 <= len(result.readings) <= MAX
 	for r in result.readings:
 		assert r.key in KEYS
-		assert math.isfinite(r.value) and math.isfinite(r.ts)
+		assert math.isfinite(r.value) and math.isfinite(r.ts) and abs(r.value) < MAX_ABS_VALUE
 		assert NOW - 7 * 86400 <= r.ts <= NOW + 300
 	return result
 

@@ -20,7 +20,8 @@ The body is one JSON object::
     ``"1.5"``: a device that sends strings is misconfigured, and guessing would hide it.
 
 Other fields, at the top level or in a reading, are ignored. Every value must be finite (Python's json
-module accepts ``NaN`` and ``Infinity``; they are refused), and every timestamp must lie between
+module accepts ``NaN`` and ``Infinity``; they are refused) and less than `MAX_ABS_VALUE` in magnitude
+(`reading_value`, the one value check every path that stores readings uses), and every timestamp must lie between
 `max_age` seconds before `now` and `max_future` seconds after it (both ends accepted).
 
 Any error rejects the whole batch with a `PayloadError` whose `reason` is a short code, `detail` a
@@ -36,6 +37,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 MAX_MESSAGE_ID = 64
+# readings are stored in decimal(36,9) columns (IoT Reading.value, the minute aggregates' min/max/last):
+# values keep well inside them
+MAX_ABS_VALUE = 1e26
 DEFAULT_MAX_AGE = 7 * 86400.0
 DEFAULT_MAX_FUTURE = 300.0
 
@@ -58,6 +62,7 @@ REASONS = (
 	"unknown_key",
 	"non_numeric",
 	"not_finite",
+	"value_out_of_range",
 	"bad_timestamp",
 	"too_old",
 	"in_future",
@@ -88,6 +93,37 @@ class Reading:
 class Batch:
 	message_id: str
 	readings: tuple[Reading, ...]
+
+
+class BadValue(ValueError):
+	"""A reading's value that cannot be stored; `reason` is non_numeric, not_finite or value_out_of_range."""
+
+	def __init__(self, reason: str, message: str):
+		self.reason = reason
+		super().__init__(message)
+
+
+def reading_value(raw: object) -> float:
+	"""The value to store for a reading: a number, or a boolean (1.0 / 0.0), finite and less than
+	MAX_ABS_VALUE in magnitude. Raises BadValue otherwise (strings are not numbers here, even "1.5").
+
+	The one check of a reading's value: the webhook's parser, the webhook and the storage of every source
+	(stream writer, collector, demo history) use it."""
+	if isinstance(raw, bool):
+		return 1.0 if raw else 0.0
+	if not isinstance(raw, (int, float)):
+		raise BadValue("non_numeric", f"value {_show(raw)} is not a number or true/false ({_json_type(raw)})")
+	try:
+		value = float(raw)
+	except OverflowError:
+		value = math.inf
+	if not math.isfinite(value):
+		raise BadValue("not_finite", f"value {_show(raw)} is not a finite number")
+	if abs(value) >= MAX_ABS_VALUE:
+		raise BadValue(
+			"value_out_of_range", f"value {_show(raw)} is too large to store (at most {MAX_ABS_VALUE:g})"
+		)
+	return value
 
 
 class PayloadError(ValueError):
@@ -239,27 +275,10 @@ def _parse_reading(index: int, item: object, keys: Collection[str], window: _Win
 		)
 
 	raw = item["value"]
-	if isinstance(raw, bool):
-		value = 1.0 if raw else 0.0
-	elif isinstance(raw, (int, float)):
-		try:
-			value = float(raw)
-		except OverflowError:
-			value = math.inf
-		if not math.isfinite(value):
-			raise PayloadError(
-				"not_finite",
-				f"{where}: value {_show(raw)} is not a finite number",
-				index=index,
-				key=key,
-			)
-	else:
-		raise PayloadError(
-			"non_numeric",
-			f"{where}: value {_show(raw)} is not a number or true/false ({_json_type(raw)})",
-			index=index,
-			key=key,
-		)
+	try:
+		value = reading_value(raw)
+	except BadValue as e:
+		raise PayloadError(e.reason, f"{where}: {e}", index=index, key=key)
 	return Reading(key=key, ts=ts, value=value)
 
 
