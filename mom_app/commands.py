@@ -170,4 +170,49 @@ def mom_genealogy_rebuild(context):
 		frappe.destroy()
 
 
-commands = [mom_demo, mom_collector, mom_simulate, mom_genealogy_rebuild]
+@click.command("mom-iot-rebuild-aggregates")
+@click.option("--device", default=None, help="Only this IoT Device (default: every device).")
+@click.option("--from", "start", default=None, help="From this time (site time zone, e.g. 2024-03-01 08:00).")
+@click.option("--to", "end", default=None, help="Until this time (default: a day from now).")
+@pass_context
+def mom_iot_rebuild_aggregates(context, device, start, end):
+	"""Recompute the IoT minute aggregates exactly from the raw readings (to repair them). Minutes older than
+	the raw readings kept (IoT Settings) are left as they are: their readings may be gone."""
+	import frappe
+	from frappe import _
+
+	from mom_app.iot.minute_aggregates import rebuild, rebuild_window
+
+	site = one_site(context)
+	frappe.init(site=site)
+	try:
+		frappe.connect()
+		frappe.set_user_lang("Administrator")
+		if device and not frappe.db.exists("IoT Device", device):
+			raise click.BadParameter(_("There is no IoT Device {0}.").format(device), param_hint="--device")
+		try:
+			window = rebuild_window(start, end)
+		except (ValueError, frappe.ValidationError):
+			raise click.BadParameter(
+				_("use a date and time such as 2024-03-01 08:00"), param_hint="--from/--to"
+			)
+		click.echo(_("Minute aggregates from {0} to {1}").format(*window))
+		started = time.monotonic()
+		with click.progressbar(length=1, label=_("Series and days"), show_pos=True) as bar:
+
+			def progress(done, total):
+				bar.length = total
+				bar.update(done - bar.pos)
+
+			counts = rebuild(device=device, start=start, end=end, progress=progress)
+		click.secho(
+			_("Rebuilt {0} minutes of {1} series on {2} in {3} s.").format(
+				counts["minutes"], counts["series"], site, round(time.monotonic() - started, 1)
+			),
+			fg="green",
+		)
+	finally:
+		frappe.destroy()
+
+
+commands = [mom_demo, mom_collector, mom_simulate, mom_genealogy_rebuild, mom_iot_rebuild_aggregates]
