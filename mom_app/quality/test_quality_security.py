@@ -86,6 +86,24 @@ class TestEscapedMessages(QualityInputCase):
 		for raw in ("<img", "<script", "<b>row"):
 			self.assertNotIn(raw, message)
 
+	def test_desk_readings_are_escaped_on_submit(self):
+		"""The same check on submit from the desk form (overrides/quality_inspection.py)."""
+		frappe.set_user("Administrator")
+		qi = frappe.get_doc("Quality Inspection", self.qi)
+		for row in qi.readings:
+			if row.numeric:
+				row.reading_1, row.reading_2, row.reading_3 = "x<b>1</b>", "10", "10"
+			else:
+				row.reading_value = row.value
+		qi.mom_defects_major = 0
+		qi.save()
+		frappe.clear_messages()
+		with self.assertRaises(frappe.ValidationError):
+			qi.submit()
+		message = last_message()
+		self.assertIn("x&lt;b&gt;1&lt;/b&gt;", message)
+		self.assertNotIn("<b>1", message)
+
 
 class TestScanPermissions(QualityInputCase):
 	def test_scanning_an_inspection_needs_read_permission_on_it(self):

@@ -15,7 +15,7 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, get_link_to_form
+from frappe.utils import cint, escape_html, flt, get_link_to_form
 
 from mom_app.engine import aql
 from mom_app.quality import plans
@@ -46,17 +46,18 @@ def check_inputs(qi):
 			if bad:
 				problems.append(
 					_("{0}: {1} is not a number.").format(
-						reading.specification, ", ".join(frappe.bold(b) for b in bad)
+						escape_html(reading.specification),
+						", ".join(frappe.bold(escape_html(b)) for b in bad),
 					)
 				)
 			elif len(values) != needed:
 				problems.append(
 					_("{0}: {1} readings entered, the plan needs {2}.").format(
-						reading.specification, len(values), needed
+						escape_html(reading.specification), len(values), needed
 					)
 				)
 		elif not (reading.get("reading_value") or "").strip() and not reading.get("manual_inspection"):
-			problems.append(_("{0}: no result entered.").format(reading.specification))
+			problems.append(_("{0}: no result entered.").format(escape_html(reading.specification)))
 	for cls in aql.DEFECT_CLASSES:
 		value = qi.get(f"mom_defects_{cls}")
 		if value is not None and cint(value) < 0:

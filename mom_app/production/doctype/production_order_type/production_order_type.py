@@ -7,6 +7,7 @@ Its approval path is data in the Work Order workflow (transitions with a conditi
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import escape_html
 
 
 class ProductionOrderType(Document):
@@ -18,9 +19,13 @@ class ProductionOrderType(Document):
 			df = meta.get_field(row.fieldname)
 			if not df:
 				frappe.throw(
-					_("Row {0}: Work Order has no field {1}.").format(row.idx, frappe.bold(row.fieldname))
+					_("Row {0}: Work Order has no field {1}.").format(
+						row.idx, frappe.bold(escape_html(row.fieldname))
+					)
 				)
 			if row.fieldname in seen:
-				frappe.throw(_("Row {0}: field {1} is listed twice.").format(row.idx, row.fieldname))
+				frappe.throw(
+					_("Row {0}: field {1} is listed twice.").format(row.idx, escape_html(row.fieldname))
+				)
 			seen.add(row.fieldname)
 			row.label = row.label or df.label

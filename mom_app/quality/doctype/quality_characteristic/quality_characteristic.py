@@ -6,7 +6,7 @@ type, subgroup size, run rules). See mom_app.quality.spc for the computation."""
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, flt
+from frappe.utils import cint, escape_html, flt
 
 from mom_app.engine.spc import RULES
 
@@ -52,7 +52,9 @@ class QualityCharacteristic(Document):
 			)
 			if self.iot_tag not in tags:
 				frappe.throw(
-					_("IoT device {0} has no tag {1}.").format(self.iot_device, frappe.bold(self.iot_tag)),
+					_("IoT device {0} has no tag {1}.").format(
+						escape_html(self.iot_device), frappe.bold(escape_html(self.iot_tag))
+					),
 					QualityCharacteristicError,
 				)
 		if self.data_source == "IoT Signal" and self.chart_type not in ("I-MR", *XBAR):
