@@ -42,7 +42,10 @@ def encode_row(row: dict) -> dict[str, str]:
 
 def decode_row(fields: dict) -> dict:
 	"""A reading row from stream fields (str or bytes); KeyError/ValueError when one is missing or bad."""
-	text = {_str(k): _str(v) for k, v in fields.items()}
+	return _row(_text(fields))
+
+
+def _row(text: dict[str, str]) -> dict:
 	return {
 		"uid": text["uid"],
 		"device": text["device"],
@@ -87,6 +90,11 @@ def read_batch(client, key: str, consumer: str, count: int, block_ms: int) -> li
 	return entries
 
 
+def read_new(client, key: str, consumer: str, count: int) -> list[tuple[str, dict]]:
+	"""Up to `count` entries never delivered to any consumer, without waiting (to top up a batch)."""
+	return _entries(client.xreadgroup(GROUP, consumer, {key: ">"}, count=count))
+
+
 def claim_stale(client, key: str, consumer: str, min_idle_ms: int, count: int) -> int:
 	"""Take over entries another consumer was given more than `min_idle_ms` ago and never acked (a writer
 	that died); they become `consumer`'s pending entries, read first by its next read_batch(). Returns how
@@ -129,8 +137,15 @@ def _entries(reply) -> list[tuple[str, dict]]:
 	out: list[tuple[str, dict]] = []
 	for _stream, messages in reply or []:
 		for entry_id, fields in messages:
-			out.append((_str(entry_id), {_str(k): _str(v) for k, v in (fields or {}).items()}))
+			out.append((_str(entry_id), _text(fields) if fields else {}))
 	return out
+
+
+def _text(fields: dict) -> dict[str, str]:
+	try:  # redis-py's usual reply: bytes keys and values
+		return {k.decode(): v.decode() for k, v in fields.items()}
+	except AttributeError:  # str (a client with decode_responses), or a mix
+		return {_str(k): _str(v) for k, v in fields.items()}
 
 
 def _str(value) -> str:
@@ -142,7 +157,7 @@ def rows_of(entries: Iterable[tuple[str, dict]]) -> tuple[list[dict], list[str]]
 	rows, bad = [], []
 	for entry_id, fields in entries:
 		try:
-			rows.append(decode_row(fields))
+			rows.append(_row(fields))  # read_batch's fields are str already
 		except (KeyError, ValueError, TypeError):
 			bad.append(entry_id)
 	return rows, bad

@@ -9,6 +9,7 @@ import pymysql
 from frappe.tests.utils import FrappeTestCase
 
 from mom_app.iot import stream, writer
+from mom_app.iot.clock import to_local
 from mom_app.tests.utils import drop_iot_device, make_iot_device
 
 
@@ -106,9 +107,10 @@ class TestWriter(FrappeTestCase):
 		prefix = f"{self.device}:{uuid.uuid4().hex[:8]}:"
 		now = time.time()
 		stream.append(self.client, self.key, [row(self.device, f"{prefix}{i}", now - i, i) for i in range(7)])
-		self.assertEqual(writer.drain_once(self.client, batch_size=5, consumer="t-writer"), 5)
-		self.assertEqual(self.stored(prefix), 5)
-		self.assertEqual(writer.drain_once(self.client, batch_size=5, consumer="t-writer"), 2)
+		with patch.object(writer, "BACKLOG_BATCH", 5):
+			self.assertEqual(writer.drain_once(self.client, batch_size=5, consumer="t-writer"), 5)
+			self.assertEqual(self.stored(prefix), 5)
+			self.assertEqual(writer.drain_once(self.client, batch_size=5, consumer="t-writer"), 2)
 		self.assertEqual(self.stored(prefix), 7)
 		self.assertEqual(writer.drain_once(self.client, consumer="t-writer"), 0)
 		self.assertEqual(stream.pending_count(self.client, self.key), 0)
@@ -143,6 +145,42 @@ class TestWriter(FrappeTestCase):
 		self.assertEqual(writer.drain_once(self.client, consumer="t-writer-2"), 3)
 		self.assertEqual(self.stored(prefix), 3)
 		self.assertEqual(stream.pending_count(self.client, self.key), 0)
+
+	def test_a_backlog_is_stored_in_larger_transactions(self):
+		"""When the stream holds more than a batch, the batch is topped up to BACKLOG_BATCH entries (each
+		transaction updates a touched series' minute aggregate once); a short stream keeps its batches."""
+		prefix = f"{self.device}:{uuid.uuid4().hex[:8]}:"
+		now = time.time()
+		stream.append(
+			self.client, self.key, [row(self.device, f"{prefix}{i}", now - i, i) for i in range(30)]
+		)
+		with patch.object(writer, "BACKLOG_BATCH", 12):
+			done = [writer.drain_once(self.client, batch_size=5, consumer="t-writer-3") for _i in range(4)]
+		self.assertEqual(done, [12, 12, 6, 0])
+		self.assertEqual(self.stored(prefix), 30)
+		self.assertEqual(stream.pending_count(self.client, self.key), 0)
+
+	def test_entries_taken_over_from_a_live_writer_are_stored_once(self):
+		"""A writer whose entries were claimed by another (it was slow, not dead) stores them too: the
+		second store finds every uid stored and counts nothing again."""
+		prefix = f"{self.device}:{uuid.uuid4().hex[:8]}:"
+		t0 = time.time() - 5 * 3600
+		t0 -= t0 % 60  # six readings in one minute no other test uses
+		stream.append(self.client, self.key, [row(self.device, f"{prefix}{i}", t0 + i, i) for i in range(6)])
+		slow = stream.read_batch(self.client, self.key, "t-slow", 10, 0)
+		with patch.object(writer, "STALE_PENDING_MS", 0):
+			self.assertEqual(writer.drain_once(self.client, consumer="t-fast"), 6)
+		rows, _bad = stream.rows_of(slow)
+		counts = writer.store_readings(rows)
+		frappe.db.commit()
+		self.assertEqual((counts["inserted"], counts["duplicates"]), (0, 6))
+		self.assertEqual(self.stored(prefix), 6)
+		count = frappe.db.sql(
+			"""select sum(sample_count) from `tabIoT Minute Aggregate`
+			where device = %s and minute = %s""",
+			(self.device, to_local(t0)),
+		)[0][0]
+		self.assertEqual(count, 6)
 
 	def test_scheduled_drain(self):
 		prefix = f"{self.device}:{uuid.uuid4().hex[:8]}:"

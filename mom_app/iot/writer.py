@@ -1,7 +1,10 @@
 """The stream writer: moves readings from the site's Redis Stream into MariaDB.
 
 `drain_once()` stores one batch: read (this consumer's unacknowledged entries first, then new ones) ->
-`store_readings` -> commit -> acknowledge. Entries are acknowledged only after the commit; when storing
+`store_readings` -> commit -> acknowledge. A batch is *Writer Batch Size* entries (IoT Settings); when the
+stream holds more than that (a backlog), the batch is topped up to BACKLOG_BATCH entries, because each
+transaction updates the minute aggregate of every series it touches once: with readings of many series
+waiting, larger transactions store more readings per aggregate update. Entries are acknowledged only after the commit; when storing
 fails the transaction is rolled back and the entries stay pending, so they are delivered again (and
 their uids make the second delivery harmless).
 
@@ -21,6 +24,8 @@ from mom_app.iot.storage import store_readings
 
 # entries another writer was given this long ago and never acknowledged are taken over (it died)
 STALE_PENDING_MS = 120_000
+# entries per transaction while the stream holds more than one batch
+BACKLOG_BATCH = 10_000
 
 _clients: dict[str, object] = {}
 
@@ -74,6 +79,8 @@ def drain_once(
 	entries = stream.read_batch(client, key, consumer, batch_size, block_ms)
 	if not entries:
 		return 0
+	if len(entries) == batch_size and batch_size < BACKLOG_BATCH:
+		entries += stream.read_new(client, key, consumer, BACKLOG_BATCH - batch_size)
 	rows, bad = stream.rows_of(entries)
 	if bad:
 		frappe.logger("mom_iot").warning(f"writer: {len(bad)} stream entries are not readings; dropping them")
