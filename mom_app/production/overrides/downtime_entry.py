@@ -1,6 +1,6 @@
 """Downtime Entry (ERPNext) extended for machine-detected downtime.
 
-mom_app records downtime automatically from machine signals (mom_app.iot.storage): such entries have
+mom_app records downtime automatically from machine signals (mom_app.iot.machine_state): such entries have
 `mom_source` Automatic, the machine's times and a link to their Machine State Log, but no operator and no
 reason yet. ERPNext makes `operator` and `stop_reason` mandatory, so mom_app relaxes both with Property
 Setters (mom_app.setup.property_setters) and enforces them here instead:

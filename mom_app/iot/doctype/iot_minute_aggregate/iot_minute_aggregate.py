@@ -3,7 +3,8 @@ from frappe.model.document import Document
 
 
 class IoTMinuteAggregate(Document):
-	"""Count, min, max, total and last value of one tag in one minute, recomputed by mom_app.iot.storage."""
+	"""Count, min, max, total and last value of one tag in one minute: merged batch by batch as readings are
+	stored, rebuilt exactly from the raw readings on request (mom_app.iot.minute_aggregates)."""
 
 
 def on_doctype_update():

@@ -5,7 +5,7 @@ from frappe.utils import get_datetime, time_diff_in_seconds
 
 
 class MachineStateLog(Document):
-	"""One state interval of a workstation. IoT intervals are written by mom_app.iot.storage (which sets
+	"""One state interval of a workstation. IoT intervals are written by mom_app.iot.machine_state (which sets
 	flags.from_iot); people may record Manual intervals for machines without a state signal."""
 
 	def validate(self):
