@@ -1,4 +1,4 @@
-"""Validation messages are HTML (Frappe prints them as such): typed values in them are escaped. Frappe's own
+"""Validation messages and the Work Order traveler are HTML: typed values in them are escaped. Frappe's own
 sanitising of saved text removes script attributes but keeps the markup; escaping shows the text as typed."""
 
 import json
@@ -54,3 +54,16 @@ class TestEscapedValidationMessages(FrappeTestCase):
 			}
 		)
 		self.assert_escaped(refusal(doc))
+
+
+class TestEscapedTraveler(FrappeTestCase):
+	def test_typed_values_printed_as_text(self):
+		from mom_app.production.testing import routed_workstation, work_order
+
+		frappe.set_user("Administrator")
+		wo = work_order(routed_workstation("ESC"), 1)
+		wo.insert()
+		frappe.db.set_value("Work Order", wo.name, "item_name", "Rod <i>x</i> & nut", update_modified=False)
+		html = frappe.get_print("Work Order", wo.name, print_format="Work Order Traveler")
+		self.assertIn("Rod &lt;i&gt;x&lt;/i&gt; &amp; nut", html)
+		self.assertNotIn("<i>x</i>", html)
