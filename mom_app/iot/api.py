@@ -43,7 +43,6 @@ from frappe.utils.password import get_decrypted_password
 from mom_app.engine.readings import DEFAULT_MAX_AGE, MALFORMED_REASONS, PayloadError, parse_batch
 from mom_app.engine.signing import REPLAY_TTL_SECONDS, SignatureError, replay_key, verify
 from mom_app.iot import stream
-from mom_app.iot.storage import MAX_ABS_VALUE
 
 DEVICE_HEADER = "X-MOM-Device"
 TIMESTAMP_HEADER = "X-MOM-Timestamp"
@@ -163,16 +162,6 @@ def accept(
 	except PayloadError as e:
 		status = 400 if e.reason in MALFORMED_REASONS else 422
 		raise Rejected(status, e.reason, payload_message(e, settings, max_age), **e.detail)
-	for index, reading in enumerate(batch.readings):
-		if abs(reading.value) >= MAX_ABS_VALUE:
-			raise Rejected(
-				422,
-				"value_out_of_range",
-				_("Reading {0} (key {1}): the value is too large to store.").format(index, reading.key),
-				index=index,
-				key=reading.key,
-			)
-
 	rows = [
 		{
 			"uid": f"{device.name}:{batch.message_id}:{index}",
@@ -337,6 +326,7 @@ def payload_message(e: PayloadError, settings, max_age: float) -> str:
 			index, key
 		),
 		"not_finite": _("Reading {0} (key {1}): the value is not a finite number.").format(index, key),
+		"value_out_of_range": _("Reading {0} (key {1}): the value is too large to store.").format(index, key),
 		"bad_timestamp": _(
 			"Reading {0} (key {1}): ts is neither Unix seconds nor an ISO 8601 time with a time zone."
 		).format(index, key),
