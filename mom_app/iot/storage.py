@@ -20,11 +20,12 @@ from datetime import datetime
 import frappe
 from frappe.utils import add_days, now_datetime
 
-from mom_app.engine.readings import MAX_ABS_VALUE, BadValue, reading_value
+from mom_app.engine.readings import BadValue, reading_value
 from mom_app.iot import machine_state, minute_aggregates
 from mom_app.iot.clock import local_times, system_zone, to_local, to_unix
 
-__all__ = ["MAX_ABS_VALUE", "purge_old_readings", "store_readings", "system_zone", "to_local", "to_unix"]
+# to_local, to_unix and system_zone are imported from here by the collector, the demo and the tests
+__all__ = ["purge_old_readings", "store_readings", "system_zone", "to_local", "to_unix"]
 
 # timestamps outside this range are clock errors, not readings
 MIN_TS = datetime(2000, 1, 1).timestamp()
