@@ -104,6 +104,21 @@ class TestEscapedMessages(QualityInputCase):
 		self.assertIn("x&lt;b&gt;1&lt;/b&gt;", message)
 		self.assertNotIn("<b>1", message)
 
+	def test_hold_reason_escaped_in_notifications(self):
+		from mom_app.quality.hold import raise_hold
+
+		frappe.set_user("Administrator")
+		hold = raise_hold("Burr <i>x</i> on seat", "Manual", item_code=self.w.rm)
+		subjects = frappe.get_all(
+			"Notification Log",
+			filters={"document_type": "Quality Hold", "document_name": hold.name},
+			pluck="subject",
+		)
+		self.assertTrue(subjects)
+		for subject in subjects:
+			self.assertIn("Burr &lt;i&gt;x&lt;/i&gt; on seat", subject)
+			self.assertNotIn("<i>", subject)
+
 
 class TestScanPermissions(QualityInputCase):
 	def test_scanning_an_inspection_needs_read_permission_on_it(self):

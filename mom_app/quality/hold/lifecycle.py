@@ -4,7 +4,7 @@ released with a disposition (batches unfrozen, job cards' hold cleared, Non Conf
 
 import frappe
 from frappe import _
-from frappe.utils import get_link_to_form, now_datetime
+from frappe.utils import escape_html, get_link_to_form, now_datetime
 
 from mom_app.quality.hold.dispositions import (
 	DISPOSITIONS,
@@ -165,11 +165,12 @@ def notify(hold):
 	if users:
 		make_notification_logs(
 			frappe._dict(
-				subject=_("Quality hold {0}: {1}").format(hold.name, hold.reason[:100]),
+				# the subject and the mail are HTML; the reason is typed
+				subject=_("Quality hold {0}: {1}").format(hold.name, escape_html(hold.reason[:100])),
 				type="Alert",
 				document_type="Quality Hold",
 				document_name=hold.name,
-				email_content=hold.reason,
+				email_content=escape_html(hold.reason),
 				from_user=frappe.session.user,
 			),
 			users,
