@@ -121,3 +121,19 @@ class TestBadgeBarcode(TerminalCase):
 
 		frappe.set_user(manager)
 		self.assertEqual(get("Employee", self.op2.employee)["mom_badge_barcode"], self.op2.badge)
+
+	def test_uninstall_takes_the_level_rows_out(self):
+		"""Uninstall removes the level-1 rows of non-MOM roles too, so Employee follows ERPNext's own rights
+		again (checked here inside a transaction that is rolled back)."""
+		from mom_app.setup.roles import apply_role_permissions, remove_role_permissions
+
+		self.assertTrue(
+			frappe.db.exists("Custom DocPerm", {"parent": "Employee", "role": "HR Manager", "permlevel": 1})
+		)
+		try:
+			remove_role_permissions()
+			self.assertFalse(frappe.get_all("Custom DocPerm", filters={"parent": "Employee"}))
+		finally:
+			frappe.db.rollback()
+			apply_role_permissions()
+			frappe.clear_cache(doctype="Employee")
