@@ -13,6 +13,7 @@ from frappe import _
 from frappe.utils import cint, escape_html, flt, get_url_to_form
 
 from mom_app.engine import aql
+from mom_app.engine.tolerances import out_of_tolerance, tolerance
 from mom_app.quality import plans
 
 INSPECTOR_ROLES = ("Quality Inspector", "MOM Manager", "System Manager")
@@ -86,6 +87,42 @@ def spc_chart(characteristic: str) -> dict:
 # ------------------------------------------------------------------ mobile inspection
 
 
+def stage_label(stage: str | None) -> str:
+	"""An inspection stage in the reader's words (IQC: incoming, IPQC: in process, ...)."""
+	labels = {
+		"IQC": _("IQC", context="Inspection stage"),
+		"IPQC": _("IPQC", context="Inspection stage"),
+		"FQC": _("FQC", context="Inspection stage"),
+		"OQC": _("OQC", context="Inspection stage"),
+	}
+	return labels.get(stage or "", _(stage or ""))
+
+
+def check_label(check: str | None) -> str:
+	"""An IPQC check as stored with its inspection ("<kind>@<pieces made by then>", e.g. "First
+	Article@0"), in the reader's words: the kind, and the pieces made when it fell due."""
+	if not check:
+		return ""
+	kind, _sep, at = check.partition("@")
+	labels = {
+		"First Article": _("First Article", context="IPQC check"),
+		"Every N Pieces": _("Every N Pieces", context="IPQC check"),
+		"Every T Minutes": _("Every T Minutes", context="IPQC check"),
+		"Last Piece": _("Last Piece", context="IPQC check"),
+	}
+	label = labels.get(kind) or escape_html(kind)
+	made = flt(at) if _is_number(at) else 0
+	return _("{0}, after {1} pieces").format(label, f"{made:g}") if made > 0 else label
+
+
+def labelled(qi: dict) -> dict:
+	"""An inspection's summary with what the page shows of it in the reader's words."""
+	qi["stage_label"] = stage_label(qi.get("mom_stage") or qi.get("stage"))
+	qi["check_label"] = check_label(qi.get("mom_check") or qi.get("check"))
+	qi["reference_label"] = _(qi["reference_type"]) if qi.get("reference_type") else ""
+	return qi
+
+
 def _due_for(reference_type: str, reference_name: str) -> list[dict]:
 	return frappe.get_list(
 		"Quality Inspection",
@@ -105,11 +142,21 @@ def scan(code: str) -> dict:
 		frappe.throw(_("Scan or type a code."), ScanError)
 	if frappe.db.exists("Quality Inspection", code):
 		frappe.has_permission("Quality Inspection", "read", doc=code, throw=True)
-		return {"kind": "Quality Inspection", "name": code, "inspections": [_summary(code)]}
+		return {
+			"kind": "Quality Inspection",
+			"kind_label": _("Quality Inspection"),
+			"name": code,
+			"inspections": [_summary(code)],
+		}
 	for doctype in ("Job Card", "Work Order", "Purchase Receipt", "Delivery Note", "Stock Entry", "Batch"):
 		if frappe.db.exists(doctype, code):
 			frappe.has_permission(doctype, "read", doc=code, throw=True)
-			return {"kind": doctype, "name": code, "inspections": _inspections_for(doctype, code)}
+			return {
+				"kind": doctype,
+				"kind_label": _(doctype),
+				"name": code,
+				"inspections": _inspections_for(doctype, code),
+			}
 	frappe.throw(
 		_("{0} is not a known work order, job card, batch, receipt, delivery or inspection.").format(
 			show(code)
@@ -138,7 +185,7 @@ def _summary(name: str) -> dict:
 		],
 		as_dict=True,
 	)
-	return qi
+	return labelled(qi)
 
 
 def _inspections_for(doctype: str, name: str) -> list[dict]:
@@ -195,49 +242,64 @@ def get_inspection(name: str) -> dict:
 	sampling = json.loads(qi.get("mom_sampling_json") or "{}")
 	plan = (
 		frappe.db.get_value(
-			"Inspection Plan", qi.mom_inspection_plan, ["title", "require_photo"], as_dict=True
+			"Inspection Plan",
+			qi.mom_inspection_plan,
+			["title", "require_photo", "sampling_method"],
+			as_dict=True,
 		)
 		if qi.get("mom_inspection_plan")
 		else None
 	)
-	return {
-		"name": qi.name,
-		"docstatus": qi.docstatus,
-		"status": qi.status,
-		"item_code": qi.item_code,
-		"item_name": qi.item_name,
-		"batch_no": qi.batch_no,
-		"work_order": qi.get("mom_work_order"),
-		"reference_type": qi.reference_type,
-		"reference_name": qi.reference_name,
-		"stage": qi.get("mom_stage"),
-		"check": qi.get("mom_check"),
-		"sample_size": qi.sample_size,
-		"sampling": qi.get("mom_sampling"),
-		"plan": plan.title if plan else None,
-		"require_photo": bool(plan and plan.require_photo),
-		"readings_required": plans.readings_required(qi),
-		"classes": [
-			{"class": cls, "label": _(cls.title()), **p} for cls, p in (sampling.get("plans") or {}).items()
-		],
-		"parameters": [
-			{
-				"row": r.name,
-				"specification": r.specification,
-				"numeric": cint(r.numeric),
-				"min_value": r.min_value,
-				"max_value": r.max_value,
-				"value": r.value,
-			}
-			for r in qi.readings
-		],
-		"photos": frappe.get_all(
-			"File",
-			filters={"attached_to_doctype": "Quality Inspection", "attached_to_name": qi.name},
-			fields=["name", "file_url", "file_name"],
-		),
-		"url": get_url_to_form("Quality Inspection", qi.name),
-	}
+	return labelled(
+		{
+			"name": qi.name,
+			"docstatus": qi.docstatus,
+			"status": qi.status,
+			"item_code": qi.item_code,
+			"item_name": qi.item_name,
+			"batch_no": qi.batch_no,
+			"work_order": qi.get("mom_work_order"),
+			"reference_type": qi.reference_type,
+			"reference_name": qi.reference_name,
+			"stage": qi.get("mom_stage"),
+			"check": qi.get("mom_check"),
+			"sample_size": qi.sample_size,
+			# in the reader's language (the stored text is in its creator's)
+			"sampling": plans.sampling_text(sampling, plan.sampling_method if plan else None)
+			if sampling
+			else qi.get("mom_sampling"),
+			"plan": plan.title if plan else None,
+			"require_photo": bool(plan and plan.require_photo),
+			"readings_required": plans.readings_required(qi),
+			"classes": [
+				{"class": cls, "label": _(cls.title()), **p}
+				for cls, p in (sampling.get("plans") or {}).items()
+			],
+			"parameters": [
+				{
+					"row": r.name,
+					"specification": r.specification,
+					"numeric": cint(r.numeric),
+					"min_value": r.min_value,
+					"max_value": r.max_value,
+					# the limits a reading is flagged against as it is typed (engine.tolerances: ERPNext's
+					# rule); none for a parameter judged by an acceptance formula
+					"limits": list(tolerance(r.min_value, r.max_value))
+					if cint(r.numeric) and not cint(r.get("formula_based_criteria"))
+					else None,
+					"value": r.value,
+				}
+				for r in qi.readings
+			],
+			"photos": frappe.get_all(
+				"File",
+				filters={"attached_to_doctype": "Quality Inspection", "attached_to_name": qi.name},
+				fields=["name", "file_url", "file_name"],
+			),
+			"url": get_url_to_form("Quality Inspection", qi.name),
+			"failures": rejection_details(qi) if qi.docstatus == 1 else [],
+		}
+	)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -258,7 +320,15 @@ def submit_inspection(
 			"Quality Inspection", {"mom_client_id": client_id}, ["name", "status"], as_dict=True
 		)
 		if done:
-			return {"name": done.name, "status": done.status, "replayed": True, **_hold_of(done.name)}
+			first = frappe.get_doc("Quality Inspection", done.name)
+			first.check_permission("read")
+			return {
+				"name": done.name,
+				"status": done.status,
+				"replayed": True,
+				"failures": rejection_details(first),
+				**_hold_of(done.name),
+			}
 	qi = frappe.get_doc("Quality Inspection", name, for_update=True)
 	qi.check_permission("submit")
 	if qi.docstatus != 0:
@@ -335,7 +405,68 @@ def submit_inspection(
 		qi.mom_client_id = client_id
 	qi.save()
 	qi.submit()
-	return {"name": qi.name, "status": qi.status, "replayed": False, **_hold_of(qi.name)}
+	return {
+		"name": qi.name,
+		"status": qi.status,
+		"replayed": False,
+		"failures": rejection_details(qi),
+		**_hold_of(qi.name),
+	}
+
+
+def rejection_details(qi) -> list[dict]:
+	"""Why a submitted inspection was rejected, one entry per failure: each reading of a rejected numeric
+	parameter outside its limits (by position, engine.tolerances), a rejected parameter judged otherwise,
+	each defect class at or over its rejection number. Entries: {"parameter": row name or None, "reading":
+	position or None, "class": defect class or None, "message": HTML, typed values escaped}. Empty for an
+	accepted inspection."""
+	from mom_app.quality.overrides.quality_inspection import aql_verdict
+
+	if qi.status != "Rejected":
+		return []
+	out = []
+	for row in qi.readings:
+		if row.status != "Rejected":
+			continue
+		spec = escape_html(row.specification or "")
+		entry = {"parameter": row.name, "reading": None, "class": None}
+		if cint(row.numeric) and not cint(row.get("formula_based_criteria")):
+			low, high = tolerance(row.min_value, row.max_value)
+			outside = out_of_tolerance([row.get(f"reading_{i}") for i in range(1, 11)], (low, high))
+			out += [
+				{
+					**entry,
+					"reading": position,
+					"message": _("{0}: reading {1} is {2}, outside {3} – {4}.").format(
+						spec, position, show(text), f"{low:g}", f"{high:g}"
+					),
+				}
+				for position, text in outside
+			]
+			if outside:
+				continue
+			message = _("{0}: rejected.").format(spec)
+		elif cint(row.numeric):
+			message = _("{0}: the readings do not meet the acceptance formula.").format(spec)
+		else:
+			message = _("{0}: {1} entered, {2} expected.").format(
+				spec, show(row.reading_value or ""), escape_html(row.value or "")
+			)
+		out.append({**entry, "message": message})
+	verdict = aql_verdict(qi) if qi.get("mom_sampling_json") else None
+	for cls, result in (verdict.per_class if verdict else {}).items():
+		if not result.accepted:
+			out.append(
+				{
+					"parameter": None,
+					"reading": None,
+					"class": cls,
+					"message": _("{0} defects: {1} found, the plan rejects the lot at {2}.").format(
+						_(cls.title()), result.defects, result.re
+					),
+				}
+			)
+	return out
 
 
 @frappe.whitelist(methods=["POST"])

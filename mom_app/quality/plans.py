@@ -75,46 +75,56 @@ def class_aqls(plan) -> dict[str, str]:
 
 
 def sampling_for(plan, lot_size: float, item_code: str, supplier: str | None = None) -> dict:
-	"""{sample_size, severity, text, plans: {class: {n, ac, re, code_letter, aql}}} for a lot of `lot_size`."""
+	"""{sample_size, method, severity, discontinued, lot_size, level, text, plans: {class: {n, ac, re,
+	code_letter, aql}}} for a lot of `lot_size`; `text` is sampling_text of the rest, in the language of the
+	user who creates the inspection."""
 	lot = inspection_plans.lot_units(lot_size)
 	method = plan.sampling_method or inspection_plans.AQL_SAMPLING
 	fixed = inspection_plans.fixed_sample(method, lot, plan.fixed_sample_size)
-	if method == inspection_plans.HUNDRED_PERCENT:
-		text = _("100 % inspection of {0}").format(fixed)
-		return {"sample_size": fixed, "severity": None, "text": text, "plans": {}}
 	if fixed is not None:
-		return {
-			"sample_size": fixed,
-			"severity": None,
-			"text": _("Fixed sample of {0}").format(fixed),
-			"plans": {},
-		}
+		sampling = {"sample_size": fixed, "method": method, "severity": None, "plans": {}}
+		return {**sampling, "text": sampling_text(sampling)}
 
 	state = switching_state(plan, item_code, supplier)
 	severity = aql.sampling_severity(state.severity.lower())
 	plans = aql.plans_for_classes(lot, plan.inspection_level or "II", class_aqls(plan), severity)
-	n = aql.sample_size_for(plans) if plans else lot
-	parts = [
-		_("{0}: AQL {1}, code letter {2}, n = {3}, Ac {4} / Re {5}").format(
-			_(cls.title()), p.aql, p.code_letter, p.sample_size, p.ac, p.re
-		)
-		for cls, p in plans.items()
-	]
+	sampling = {
+		"sample_size": aql.sample_size_for(plans) if plans else lot,
+		"method": method,
+		"severity": severity,
+		"discontinued": state.severity == "Discontinued",
+		"lot_size": lot,
+		"level": plan.inspection_level or "II",
+		"plans": {cls: aql.plan_to_dict(p) for cls, p in plans.items()},
+	}
+	return {**sampling, "text": sampling_text(sampling)}
+
+
+def sampling_text(sampling: dict, method: str | None = None) -> str:
+	"""An inspection's sampling in words, in the reader's language, from what sampling_for stored with it
+	(mom_sampling_json). `method` is the plan's sampling method, for inspections stored before the method
+	was kept with them."""
+	method = sampling.get("method") or method or inspection_plans.AQL_SAMPLING
+	plans = sampling.get("plans") or {}
+	if method == inspection_plans.HUNDRED_PERCENT:
+		return _("100 % inspection of {0}").format(sampling.get("sample_size"))
+	if method == inspection_plans.FIXED_SAMPLE or not sampling.get("severity"):
+		return _("Fixed sample of {0}").format(sampling.get("sample_size"))
+	level = sampling.get("level") or "II"
 	head = _("ISO 2859-1 / GB/T 2828.1, level {0}, {1} inspection, lot {2}").format(
-		plan.inspection_level or "II", _(SEVERITY_LABEL[severity]), lot
+		level, _(SEVERITY_LABEL.get(sampling["severity"], sampling["severity"])), sampling.get("lot_size")
 	)
-	if state.severity == "Discontinued":
+	if sampling.get("discontinued"):
 		head += " — " + _(
 			"acceptance under this plan is DISCONTINUED until the supplier has corrected the process"
 		)
-	return {
-		"sample_size": n,
-		"severity": severity,
-		"lot_size": lot,
-		"level": plan.inspection_level or "II",
-		"text": "\n".join([head, *parts]),
-		"plans": {cls: aql.plan_to_dict(p) for cls, p in plans.items()},
-	}
+	parts = [
+		_("{0}: AQL {1}, code letter {2}, n = {3}, Ac {4} / Re {5}").format(
+			_(cls.title()), p.get("aql"), p.get("code_letter"), p.get("n"), p.get("ac"), p.get("re")
+		)
+		for cls, p in plans.items()
+	]
+	return "\n".join([head, *parts])
 
 
 def switching_state(plan, item_code: str, supplier: str | None = None):

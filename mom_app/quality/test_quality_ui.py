@@ -66,8 +66,9 @@ class TestQualityPages(FrappeTestCase):
 				readings.nth(0).fill("10.01")
 				page.locator(".mom-qc-param[data-numeric='0'] input[value='1']").check()
 				page.click("#mom-qc-submit")
-				page.wait_for_selector("#mom-qc-message .alert-danger", timeout=10_000)
-				self.assertIn("3", page.inner_text("#mom-qc-message"))
+				field_error = ".mom-qc-param[data-numeric='1'] .mom-qc-field-error"
+				page.wait_for_selector(field_error, state="visible", timeout=10_000)
+				self.assertIn("3", page.inner_text(field_error))
 				readings.nth(1).fill("abc")
 				self.assertEqual(page.locator("input.reading.bad").count(), 1)
 
@@ -77,8 +78,8 @@ class TestQualityPages(FrappeTestCase):
 				page.click("#mom-qc-submit")
 				page.wait_for_selector(".mom-qc-verdict", timeout=30_000)
 				verdict = page.inner_text(".mom-qc-verdict")
-				self.assertIn(self.qi, verdict)
-				self.assertIn(frappe.translate.get_all_translations("zh").get("Rejected", "?"), verdict)
+				self.assertIn(self.qi, page.inner_text("#mom-qc-form .mom-qc-head"))
+				self.assertIn(frappe._("Rejected", lang="zh", context="Inspection verdict"), verdict)
 				self.assertEqual(page.locator("#mom-qc-form .alert-danger").count(), 1)  # the hold
 				session.screenshot("qc-mobile-inspection")
 				self.assertEqual(session.errors, [])

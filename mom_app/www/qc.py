@@ -24,8 +24,16 @@ def get_context(context):
 	context.allowed = bool(set(INSPECTOR_ROLES) & set(frappe.get_roles()))
 	context.no_breadcrumbs = True
 	context.title = _("Mobile Inspection")
-	code = SCRIPT.read_text(encoding="utf-8")
-	messages = {message for _pos, message, _ctx in extract_messages_from_javascript_code(code)}
-	context.translated_messages = frappe.as_json({m: _(m) for m in messages})
+	context.translated_messages = frappe.as_json(script_messages())
 	context.script_version = int(SCRIPT.stat().st_mtime)
 	return context
+
+
+def script_messages() -> dict[str, str]:
+	"""The page script's messages in the user's language, keyed as Frappe's __() looks them up: the message,
+	or "message:context" for one given a context (__("Accepted", null, "Inspection verdict"))."""
+	code = SCRIPT.read_text(encoding="utf-8")
+	messages = {}
+	for _pos, message, context in extract_messages_from_javascript_code(code):
+		messages[f"{message}:{context}" if context else message] = _(message, context=context)
+	return messages
