@@ -1,4 +1,4 @@
-"""Data of the shop-floor board (desk page shop-floor-board) and the MOM workspace's OEE number card.
+"""Data of the shop-floor board (desk page shop-floor-board); the OEE number cards are in api.number_cards.
 
 Ratios of several OEE Records are never averaged: they are computed again from the summed times (OEE x PBT is
 the fully productive time of a record, so sum(OEE x PBT) / sum(PBT) is the OEE of the sum).
@@ -216,19 +216,3 @@ def get_workstation_detail(workstation: str, day: str | None = None, days: int =
 		"records": records,
 		"hidden": hidden,
 	}
-
-
-@frappe.whitelist()
-def oee_today_card(filters: str | dict | None = None) -> dict:
-	"""Number card "OEE Today": the plant's OEE of today's records (time-weighted, not averaged)."""
-	records = frappe.get_list("OEE Record", filters={"day": today()}, fields=RECORD_FIELDS)
-	return {"value": rollup(records)["oee"] or 0, "fieldtype": "Percent"}
-
-
-@frappe.whitelist()
-def oee_week_card(filters: str | dict | None = None) -> dict:
-	"""Number card "OEE Last 7 Days"."""
-	records = frappe.get_list(
-		"OEE Record", filters={"day": ("between", (add_days(today(), -6), today()))}, fields=RECORD_FIELDS
-	)
-	return {"value": rollup(records)["oee"] or 0, "fieldtype": "Percent"}
