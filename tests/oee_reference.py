@@ -8,10 +8,11 @@ derived figures (ratios, losses, flags) are the engine's own, from the measured 
 
 import numpy as np
 
-from mom_app.engine.machine_state import IDLE, RUNNING, SETUP
+from mom_app.engine.machine_state import IDLE, OFF, RUNNING, SETUP
 from mom_app.engine.oee import (
 	_CH_BREAK,
 	_CH_CLASS,
+	_CH_OFF,
 	_CH_PLANNED,
 	_CH_WINDOW,
 	_N_CHANNELS,
@@ -71,28 +72,34 @@ def measure(ws, we, breaks, planned, intervals, downtime_seconds) -> dict:
 			continue
 		if e <= ws or s >= we:
 			outside_intervals += 1
-		channel = _CH_CLASS + classify(state, micro, e - s, downtime_seconds)
+		if state == OFF:  # no production planned: planned downtime, whatever else overlaps it
+			channel = _CH_OFF
+		else:
+			channel = _CH_CLASS + classify(state, micro, e - s, downtime_seconds)
 		events += [(s, channel, 1), (e, channel, -1)]
 	events.sort(key=lambda event: event[0])
 
 	by_class = [0.0] * _N_CLASSES
-	break_time = planned_time = overlap = outside = 0.0
+	break_time = planned_time = off_time = overlap = outside = 0.0
 	counts = [0] * _N_CHANNELS
 	previous = None
 	for t, channel, delta in events:
 		if previous is not None and t > previous:
 			duration = t - previous
 			active = [c for c in range(_N_CLASSES) if counts[_CH_CLASS + c] > 0]
+			off = counts[_CH_OFF] > 0
 			if counts[_CH_WINDOW] > 0:
-				if sum(counts[_CH_CLASS:]) >= 2:
+				if sum(counts[_CH_CLASS:]) + counts[_CH_OFF] >= 2:
 					overlap += duration
 				if counts[_CH_BREAK] > 0:
 					break_time += duration
-				elif counts[_CH_PLANNED] > 0:
+				elif counts[_CH_PLANNED] > 0 or off:
 					planned_time += duration
+					if off:
+						off_time += duration
 				elif active:
 					by_class[active[-1]] += duration
-			elif active:
+			elif active or off:
 				outside += duration
 		counts[channel] += delta
 		previous = t
@@ -100,6 +107,7 @@ def measure(ws, we, breaks, planned, intervals, downtime_seconds) -> dict:
 		"shift_time": we - ws,
 		"break_time": break_time,
 		"planned_downtime": planned_time,
+		"off_time": off_time,
 		"running_time": by_class[C_RUNNING],
 		"adet": by_class[C_SMALL],
 		"asut": by_class[C_SETUP],

@@ -16,7 +16,7 @@ from mom_app.engine.machine_state import (
 	states_from_counter,
 )
 
-R, I, D, S = "Running", "Idle", "Down", "Setup"
+R, I, D, S, O = "Running", "Idle", "Down", "Setup", "Off"
 MICRO, DOWNTIME = 60.0, 300.0
 
 
@@ -28,7 +28,7 @@ def run(open_state, samples, micro=MICRO, downtime=DOWNTIME):
 
 
 def test_states():
-	assert STATES == ("Running", "Idle", "Down", "Setup")
+	assert STATES == ("Running", "Idle", "Down", "Setup", "Off")
 
 
 def test_parse_state_map():
@@ -129,6 +129,8 @@ def test_open_state_passed_in_is_not_modified():
 		(S, 3600, False, False),
 		(R, 10, False, False),
 		(R, 3600, False, False),
+		(O, 10, False, False),  # Off (no production planned) is never a stop
+		(O, 3600, False, False),
 	],
 )
 def test_thresholds(state, seconds, micro_stop, downtime):
@@ -143,6 +145,18 @@ def test_micro_stop_is_never_downtime():
 	assert interval.micro_stop and not interval.downtime
 	(interval,), _, _ = run(OpenState(D, 0), [(600, R)], micro=600, downtime=300)
 	assert not interval.micro_stop and interval.downtime
+
+
+def test_off_state():
+	assert parse_state_map("0=off\n1=Running") == {0.0: O, 1.0: R}
+	closed, open_state, _ = run(None, [(0, O), (30, R), (40, O), (20000, I), (30000, R)])
+	assert [(i.state, i.micro_stop, i.downtime) for i in closed] == [
+		(O, False, False),
+		(R, False, False),
+		(O, False, False),
+		(I, False, True),
+	]
+	assert open_state == OpenState(R, 30000)
 
 
 def test_zero_thresholds():
@@ -299,5 +313,5 @@ def test_random_feed_matches_reference():
 	assert [(i.state, i.start, i.end) for i in closed] == expected
 	assert open_state == OpenState(changes[-1][1], changes[-1][0])
 	for i in closed:
-		assert i.micro_stop == (i.state != R and i.duration < MICRO)
+		assert i.micro_stop == (i.state not in (R, O) and i.duration < MICRO)
 		assert i.downtime == (i.state in (D, I) and i.duration >= DOWNTIME)

@@ -26,7 +26,7 @@ from mom_app.engine.oee import (
 from mom_app.engine.shifts import Window, expand
 from tests.oee_reference import reference_window
 
-R, I, D, S = "Running", "Idle", "Down", "Setup"
+R, I, D, S, O = "Running", "Idle", "Down", "Setup", "Off"
 DAY = date(2024, 3, 4)
 
 
@@ -207,6 +207,43 @@ def test_planned_downtime_is_excluded():
 	# A break inside the planned downtime is counted once, as break.
 	r3 = both(window(breaks=[(at(11), at(11, 30))], planned=[(at(10), at(12))]), intervals)
 	assert r3.break_time == 1800 and r3.planned_downtime == 5400 and r3.pbt == 21600
+
+
+def test_off_is_planned_downtime_not_setup_nor_downtime():
+	"""Off (no production planned) lies outside planned busy time: not setup, not down, not a small stop."""
+	intervals = [
+		(at(6), at(8), O, False),  # off: 7200 s, planned downtime
+		(at(8), at(12), R, False),  # 14400 s, the break 10:00-10:30 not counted
+		(at(12), at(12, 0, 20), O, True),  # a short Off is not a small stop (its micro flag is ignored)
+		(at(12, 0, 20), at(13), D, False),  # 3580 s down
+		(at(13), at(14), O, False),  # 3600 s off, of which 13:30-14:00 also planned downtime
+	]
+	r = both(
+		window(breaks=[(at(10), at(10, 30))], planned=[(at(13, 30), at(14))]),
+		intervals,
+		produced=100,
+		good=100,
+		ideal_cycle_time=60,
+	)
+	assert r.off_time == 7200 + 20 + 3600
+	assert r.planned_downtime == 7200 + 20 + 3600  # Off and the planned entry at 13:30-14:00 counted once
+	assert r.break_time == 1800 and r.pot == 27000
+	assert r.pbt == 27000 - 10820 == 16180
+	assert (r.asut, r.adet, r.idle_time) == (0, 0, 0)
+	assert r.running_time == 12600 and r.down_time == 3580
+	assert r.availability == pytest.approx(12600 / 16180)
+	assert r.unaccounted_time == 0 and r.flags == []
+	# Off over Running: the time is Off (planned), flagged as overlap.
+	r2 = both(window(), [(at(6), at(14), R, False), (at(6), at(7), O, False)])
+	assert r2.planned_downtime == 3600 and r2.running_time == 25200 and r2.overlap_time == 3600
+	assert r2.flags == ["overlapping_intervals"]
+	# Off outside the window is outside time; inside a break, break time.
+	r3 = both(window(breaks=[(at(6), at(7))]), [(at(5), at(7), O, False), (at(7), at(14), R, False)])
+	assert r3.off_time == 0 and r3.outside_time == 3600 and r3.break_time == 3600
+	assert r3.pbt == r3.running_time == 25200
+	# A whole shift Off has no planned busy time.
+	r4 = both(window(), [(at(6), at(14), O, False)])
+	assert r4.pbt == 0 and r4.availability is None and r4.flags == ["no_planned_time"]
 
 
 def test_overlapping_intervals_are_flagged_and_counted_once():
@@ -435,7 +472,7 @@ def test_assign_pairs_intervals_with_the_windows_they_overlap():
 # -- properties -----------------------------------------------------------------------------------------
 
 T0 = 1_700_000_000.0
-STATES = [R, I, D, S]
+STATES = [R, I, D, S, O]
 
 
 @st.composite
@@ -630,7 +667,7 @@ def test_compute_many_on_assigned_intervals_equals_the_reference_per_window():
 	timeline = []
 	while t < oee.to_seconds(at(8, day=2)):
 		d = float(rng.integers(10, 3000))
-		timeline.append((t, t + d, STATES[rng.integers(0, 4)], bool(d < 60)))
+		timeline.append((t, t + d, STATES[rng.integers(0, len(STATES))], bool(d < 60)))
 		t += d
 	w_arrays, _, x_arrays = pack(wins, [[] for _ in wins])
 	iv_index, w_index = assign(

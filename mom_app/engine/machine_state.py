@@ -13,9 +13,13 @@ still running (`OpenState`) from one call to the next:
 - a sample at or before the open interval's start is ignored and counted: it is late, re-delivered (the
   sample that opened the interval, delivered again, lands exactly on its start) or contradicts the open
   interval at the same instant. So processing the same samples twice changes nothing;
-- a closed interval that is not Running and lasted less than `micro_stop_seconds` is a micro stop (a
+- a closed interval that is not Running or Off and lasted less than `micro_stop_seconds` is a micro stop (a
   performance loss, not downtime); a closed Down or Idle interval that is not a micro stop and lasted at
-  least `downtime_seconds` is downtime. Setup and Running are never downtime. An interval is never both.
+  least `downtime_seconds` is downtime. Setup, Running and Off are never downtime. An interval is never both.
+
+Off is the planned "no production planned" state (off shift, not scheduled): it is neither a loss nor
+downtime. In the OEE time model (engine.oee) Off time inside a window counts as planned downtime, so it is
+outside planned busy time; it is never setup, a small stop or down time.
 """
 
 import math
@@ -23,9 +27,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-RUNNING, IDLE, DOWN, SETUP = "Running", "Idle", "Down", "Setup"
-STATES = (RUNNING, IDLE, DOWN, SETUP)
+RUNNING, IDLE, DOWN, SETUP, OFF = "Running", "Idle", "Down", "Setup", "Off"
+STATES = (RUNNING, IDLE, DOWN, SETUP, OFF)
 DOWNTIME_STATES = (DOWN, IDLE)
+# States that are never a micro stop: producing, or no production planned.
+NOT_STOPS = (RUNNING, OFF)
 
 _CANONICAL = {state.lower(): state for state in STATES}
 _MAP_LINE = re.compile(r"(?P<value>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*=\s*(?P<state>\S.*?)")
@@ -129,7 +135,7 @@ def advance(
 
 def _close(open_state: OpenState, end: float, micro_stop_seconds: float, downtime_seconds: float) -> Interval:
 	duration = end - open_state.start
-	micro_stop = open_state.state != RUNNING and duration < micro_stop_seconds
+	micro_stop = open_state.state not in NOT_STOPS and duration < micro_stop_seconds
 	downtime = open_state.state in DOWNTIME_STATES and not micro_stop and duration >= downtime_seconds
 	return Interval(open_state.state, open_state.start, end, micro_stop, downtime)
 

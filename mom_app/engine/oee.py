@@ -29,6 +29,9 @@ The time model of one window (all times in seconds):
   POT               planned operation time = shift time - breaks
   PBT               planned busy time = POT - planned downtime (time in a planned downtime that is also in a
                     break counts once, as break)
+  planned downtime  planned downtime entries and the machine's Off state (no production planned: off shift,
+                    not scheduled); `off_time` says how much of the window outside breaks was Off (it is part
+                    of planned_downtime, counted once where it meets a planned downtime entry)
   running_time      Running state inside PBT
   ADET              actual unit delay time: small stops inside PBT - micro stops (see machine_state) and
                     Down/Idle intervals shorter than `downtime_seconds`
@@ -61,7 +64,8 @@ Intervals and overlaps. Every interval is clipped to the window; the parts outsi
 `outside_time` and ignored (an interval entirely outside the window raises the `intervals_outside_window`
 flag; one crossing the window's edge is normal). Time inside breaks and planned downtime is not classified.
 Where intervals overlap, the overlapping time counts once, for the state with the greater loss: Down, then
-Idle, then Setup, then small stop, then Running; `overlap_time` says how much time was overlapped and the
+Idle, then Setup, then small stop, then Running; an Off interval wins over all of them (its time is planned
+downtime, as a planned downtime entry's is); `overlap_time` says how much time was overlapped and the
 `overlapping_intervals` flag is raised. An interval whose end is before its start is ignored and flagged.
 
 Without machine data (no Machine State Log for the workstation), `manual_intervals()` turns downtime
@@ -91,7 +95,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from mom_app.engine.machine_state import DOWN, IDLE, RUNNING, SETUP
+from mom_app.engine.machine_state import DOWN, IDLE, OFF, RUNNING, SETUP
 
 DEFAULT_TOLERANCE_SECONDS = 60.0
 DEFAULT_SETUP_CATEGORIES = ("Setup",)
@@ -99,14 +103,14 @@ _EPOCH = datetime(1970, 1, 1)
 _EPS = 1e-9
 
 # Codes of machine states in the bulk arrays.
-STATE_CODES = {RUNNING: 0, IDLE: 1, DOWN: 2, SETUP: 3}
+STATE_CODES = {RUNNING: 0, IDLE: 1, DOWN: 2, SETUP: 3, OFF: 4}
 
 # Time classes; where intervals overlap, the higher class wins.
 C_RUNNING, C_SMALL, C_SETUP, C_IDLE, C_DOWN = range(5)
 _N_CLASSES = 5
-# Sweep channels: inside the window, in a break, in planned downtime, then one per time class.
-_CH_WINDOW, _CH_BREAK, _CH_PLANNED = 0, 1, 2
-_CH_CLASS = 3
+# Sweep channels: inside the window, in a break, in planned downtime, in the Off state, then one per time class.
+_CH_WINDOW, _CH_BREAK, _CH_PLANNED, _CH_OFF = 0, 1, 2, 3
+_CH_CLASS = 4
 _N_CHANNELS = _CH_CLASS + _N_CLASSES
 
 FLAGS = {
@@ -161,6 +165,7 @@ class OEERecord:
 	shift_time: float = 0.0
 	break_time: float = 0.0
 	planned_downtime: float = 0.0
+	off_time: float = 0.0
 	pot: float = 0.0
 	pbt: float = 0.0
 	running_time: float = 0.0
@@ -415,7 +420,7 @@ def compute_many(
 	micro = _array(intervals, "micro_stop", m, False, bool)
 	if m and (iw.min() < 0 or iw.max() >= n):
 		raise ValueError("an interval's window index is out of range")
-	if m and (state.min() < 0 or state.max() > 3):
+	if m and (state.min() < 0 or state.max() > max(STATE_CODES.values())):
 		raise ValueError("an interval's state code is not one of STATE_CODES")
 
 	reversed_mask = i_end < i_start
@@ -448,7 +453,7 @@ def compute_many(
 	key = np.concatenate([window_index, window_index, xw, xw, iw, iw])
 	time = np.concatenate([ws, we, x_start, x_end, i_start, i_end])
 	x_channel = np.where(x_planned, _CH_PLANNED, _CH_BREAK)
-	i_channel = _CH_CLASS + cls
+	i_channel = np.where(state == STATE_CODES[OFF], _CH_OFF, _CH_CLASS + cls)
 	channel = np.concatenate(
 		[np.full(n, _CH_WINDOW), np.full(n, _CH_WINDOW), x_channel, x_channel, i_channel, i_channel]
 	).astype(np.int64)
@@ -469,13 +474,14 @@ def compute_many(
 	counts = counts[:-1]
 	inside = counts[:, _CH_WINDOW] > 0
 	in_break = counts[:, _CH_BREAK] > 0
-	in_planned = (counts[:, _CH_PLANNED] > 0) & ~in_break
+	in_off = counts[:, _CH_OFF] > 0
+	in_planned = ((counts[:, _CH_PLANNED] > 0) | in_off) & ~in_break
 	class_counts = counts[:, _CH_CLASS:]
 	active = class_counts > 0
 	any_active = active.any(axis=1)
 	# The highest active class: the last True along the row.
 	top = _N_CLASSES - 1 - np.argmax(active[:, ::-1], axis=1)
-	n_active = class_counts.sum(axis=1)
+	n_active = class_counts.sum(axis=1) + counts[:, _CH_OFF]
 
 	def per_window(mask):
 		return np.bincount(seg_key, weights=np.where(mask, seg_len, 0.0), minlength=n)
@@ -491,13 +497,14 @@ def compute_many(
 		"shift_time": we - ws,
 		"break_time": per_window(inside & in_break),
 		"planned_downtime": per_window(inside & in_planned),
+		"off_time": per_window(inside & in_off & ~in_break),
 		"running_time": by_class[:, C_RUNNING],
 		"adet": by_class[:, C_SMALL],
 		"asut": by_class[:, C_SETUP],
 		"idle_time": by_class[:, C_IDLE],
 		"down_time": by_class[:, C_DOWN],
 		"overlap_time": per_window(inside & (n_active >= 2)),
-		"outside_time": per_window(~inside & any_active),
+		"outside_time": per_window(~inside & (any_active | in_off)),
 		"outside_intervals": outside_count.astype(float),
 		"reversed_intervals": reversed_count.astype(float),
 	}
