@@ -47,68 +47,66 @@ def file_path(url: str | None) -> str:
 
 def load_devices(shard: tuple[int, int]) -> list[DeviceConfig]:
 	"""The enabled Modbus TCP and OPC UA devices of `shard`, with their tags."""
-	from mom_app.iot.doctype.iot_device.iot_device import parse_address
-
 	names = frappe.get_all(
 		"IoT Device", filters={"enabled": 1, "protocol": ("in", PROTOCOLS)}, pluck="name", order_by="name"
 	)
-	configs = []
-	for name in names:
-		if not in_shard(name, shard):
-			continue
-		doc = frappe.get_doc("IoT Device", name)
-		problems = []
-		tags = []
-		for tag in doc.tags:
-			if doc.protocol == "Modbus TCP":
-				address = parse_address(tag.address)
-				if not tag.register_type or address is None:
-					problems.append(f"tag {tag.tag_key}: no register type or address")
-					continue
-				try:
-					tags.append(
-						TagSpec(
-							tag.tag_key,
-							tag.register_type,
-							address,
-							tag.data_type or "uint16",
-							tag.word_order or "Big",
-							float(tag.scale if tag.scale not in (None, "") else 1),
-							float(tag.offset or 0),
-						)
-					)
-				except CodecError as e:
-					problems.append(f"tag {tag.tag_key}: {e}")
-			elif tag.opcua_node_id:
+	return [device_config(frappe.get_doc("IoT Device", name)) for name in names if in_shard(name, shard)]
+
+
+def device_config(doc) -> DeviceConfig:
+	"""What the collector needs to reach one Modbus TCP or OPC UA IoT Device (also used by its form's Test
+	Connection); tags it cannot read are left out and named in `problems`."""
+	from mom_app.iot.doctype.iot_device.iot_device import parse_address
+
+	problems = []
+	tags = []
+	for tag in doc.tags:
+		if doc.protocol == "Modbus TCP":
+			address = parse_address(tag.address)
+			if not tag.register_type or address is None:
+				problems.append(f"tag {tag.tag_key}: no register type or address")
+				continue
+			try:
 				tags.append(
-					(
-						tag.opcua_node_id.strip(),
+					TagSpec(
 						tag.tag_key,
+						tag.register_type,
+						address,
+						tag.data_type or "uint16",
+						tag.word_order or "Big",
 						float(tag.scale if tag.scale not in (None, "") else 1),
 						float(tag.offset or 0),
 					)
 				)
-			else:
-				problems.append(f"tag {tag.tag_key}: no node id")
-		configs.append(
-			DeviceConfig(
-				name=doc.name,
-				protocol=doc.protocol,
-				interval_ms=max(int(doc.poll_interval_ms or 1000), 100),
-				host=doc.host or "",
-				port=int(doc.port or 502),
-				unit_id=int(doc.unit_id or 0),
-				endpoint=doc.opcua_endpoint or "",
-				security_policy=doc.security_policy or "None",
-				security_mode=doc.security_mode or "None",
-				client_certificate=file_path(doc.client_certificate),
-				client_private_key=file_path(doc.client_private_key),
-				server_certificate=file_path(doc.server_certificate),
-				tags=tuple(tags),
-				problems=tuple(problems),
+			except CodecError as e:
+				problems.append(f"tag {tag.tag_key}: {e}")
+		elif tag.opcua_node_id:
+			tags.append(
+				(
+					tag.opcua_node_id.strip(),
+					tag.tag_key,
+					float(tag.scale if tag.scale not in (None, "") else 1),
+					float(tag.offset or 0),
+				)
 			)
-		)
-	return configs
+		else:
+			problems.append(f"tag {tag.tag_key}: no node id")
+	return DeviceConfig(
+		name=doc.name,
+		protocol=doc.protocol,
+		interval_ms=max(int(doc.poll_interval_ms or 1000), 100),
+		host=doc.host or "",
+		port=int(doc.port or 502),
+		unit_id=int(doc.unit_id or 0),
+		endpoint=doc.opcua_endpoint or "",
+		security_policy=doc.security_policy or "None",
+		security_mode=doc.security_mode or "None",
+		client_certificate=file_path(doc.client_certificate),
+		client_private_key=file_path(doc.client_private_key),
+		server_certificate=file_path(doc.server_certificate),
+		tags=tuple(tags),
+		problems=tuple(problems),
+	)
 
 
 def config_version() -> tuple:

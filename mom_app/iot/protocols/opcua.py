@@ -217,7 +217,8 @@ class OpcUaSubscriber(DeviceClient):
 			await self._deliver()
 			await self._disconnect()
 
-	async def _connect_and_subscribe(self):
+	async def new_client(self) -> Client:
+		"""An unconnected asyncua client for this device's endpoint, with its security set up."""
 		client = Client(self.endpoint, timeout=self.timeout)
 		client.session_timeout = 60_000
 		if self.security_policy != "None":
@@ -231,6 +232,10 @@ class OpcUaSubscriber(DeviceClient):
 				server_certificate=str(self.server_certificate) if self.server_certificate else None,
 				mode=getattr(ua.MessageSecurityMode, self.security_mode),
 			)
+		return client
+
+	async def _connect_and_subscribe(self):
+		client = await self.new_client()
 		self.client = client
 		self._lost = None
 		await asyncio.wait_for(client.connect(), self.timeout * 3)

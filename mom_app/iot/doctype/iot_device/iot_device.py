@@ -456,6 +456,25 @@ class IoTDevice(Document):
 		device.save()
 		return secret
 
+	@frappe.whitelist()
+	def test_connection(self) -> dict:
+		"""Read every tag once with the saved settings (Modbus TCP, OPC UA) and say what came back or why
+		not; for a webhook device, the last batch it sent. For whoever may change the device."""
+		from mom_app.iot.doctype.iot_device.connection import read_once
+
+		device = frappe.get_doc(self.doctype, self.name)  # the stored device, not unsaved form edits
+		device.check_permission("write")
+		return read_once(device)
+
+	@frappe.whitelist()
+	def latest_values(self) -> dict:
+		"""The latest value of each tag and its age (see live_values)."""
+		from mom_app.iot.doctype.iot_device.live_values import latest_values
+
+		device = frappe.get_doc(self.doctype, self.name)
+		device.check_permission("read")
+		return latest_values(device)
+
 
 @frappe.whitelist()
 def export_tag_map(device: str) -> None:

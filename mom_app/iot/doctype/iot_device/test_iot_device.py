@@ -1,8 +1,29 @@
+import time
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from mom_app.engine.modbus_codec import encode
 from mom_app.iot.doctype.iot_device.iot_device import tag_problems
-from mom_app.tests.utils import STATE_MAP, iot_device, make_user, make_workstation
+from mom_app.iot.sim.machine import LATHE, Machine, fast
+from mom_app.iot.sim.servers import (
+	OpcUaSimServer,
+	free_port,
+	modbus_device,
+	set_values,
+	start_modbus_server,
+	stop_modbus_server,
+)
+from mom_app.iot.storage import store_readings
+from mom_app.iot.testing import LoopThread
+from mom_app.tests.utils import (
+	STATE_MAP,
+	drop_iot_device,
+	iot_device,
+	make_iot_device,
+	make_user,
+	make_workstation,
+)
 
 test_ignore = ["Workstation", "Downtime Entry"]
 
@@ -186,3 +207,162 @@ class TestIoTDevice(FrappeTestCase):
 
 	def test_rate_limit_at_least_one(self):
 		self.assert_refused(iot_device("MOM-T-WH9", rate_limit_per_minute=0), "Rate Limit")
+
+
+class TestConnectionAndLatestValues(FrappeTestCase):
+	"""Test Connection against real protocol servers on this machine (run on their own event loop thread, as
+	devices on the network would be), and the latest value of each tag."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.loop = LoopThread("mom-test-iot-device")
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.loop.close()
+		super().tearDownClass()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.local.lang = "en"
+
+	def device(self, name, protocol="Webhook", tags=None, **values):
+		doc = make_iot_device(name, protocol, tags, **values)
+		self.addCleanup(drop_iot_device, name)
+		return doc
+
+	def test_modbus_reads_every_tag_once_and_names_what_failed(self):
+		port = free_port()
+		server = self.loop.call(start_modbus_server([modbus_device(2, holding=20)], port=port))
+		self.addCleanup(lambda: self.loop.call(stop_modbus_server(server)))
+		self.loop.call(set_values(server, 2, "Holding Register", 0, [321]))
+		self.loop.call(set_values(server, 2, "Holding Register", 4, encode(12.5, "float32")))
+		tags = [
+			modbus_tag("speed", address="0"),
+			modbus_tag("temp", address="4", data_type="float32", scale=2, offset=1),
+			modbus_tag("far", address="900"),
+		]
+		doc = self.device("MOM-T-TC-MB", "Modbus TCP", tags, port=port, unit_id=2)
+		result = doc.test_connection()
+		self.assertTrue(result["connected"], result)
+		self.assertEqual(result["message"], f"Connected to 127.0.0.1:{port}: 2 of 3 tags read.")
+		values = {t["key"]: (t["value"], t["message"]) for t in result["tags"]}
+		self.assertEqual(values["speed"], (321.0, ""))
+		self.assertEqual(values["temp"], (26.0, ""))  # scale and offset applied, as stored
+		self.assertIsNone(values["far"][0])
+		self.assertIn("no such address", values["far"][1])
+		# nothing was stored: a test reads, it does not record
+		self.assertFalse(frappe.db.exists("IoT Reading", {"device": doc.name}))
+
+		# said in the user's language
+		frappe.local.lang = "zh"
+		result = doc.test_connection()
+		self.assertIn("已连接", result["message"])
+		self.assertNotIn("Connected", result["message"])
+
+	def test_closed_port_says_nothing_listens(self):
+		port = free_port()  # nothing listens there
+		doc = self.device("MOM-T-TC-MB2", "Modbus TCP", [modbus_tag("speed")], port=port)
+		started = time.monotonic()
+		result = doc.test_connection()
+		self.assertLess(time.monotonic() - started, 5)
+		self.assertFalse(result["connected"])
+		self.assertEqual(
+			result["message"],
+			f"Nothing accepts connections at 127.0.0.1:{port}: the device may be off, the port may be "
+			"wrong, or a firewall blocks it.",
+		)
+		self.assertEqual(
+			[(t["key"], t["value"], t["message"]) for t in result["tags"]], [("speed", None, "not read")]
+		)
+
+	def test_opcua_reads_every_node_once(self):
+		server = OpcUaSimServer([Machine("M1", fast(LATHE, 1 / 180), 1, time.time())], port=free_port())
+		self.loop.call(server.start())
+		self.addCleanup(lambda: self.loop.call(server.stop()))
+		self.loop.call(server.write("M1", "good", 777, "uint32"))
+		tags = [
+			{"tag_key": "good", "signal_role": "Good Count", "opcua_node_id": server.node_id("M1", "good")},
+			{
+				"tag_key": "gone",
+				"signal_role": "Process Parameter",
+				"opcua_node_id": f"ns={server.ns};s=M1.gone",
+			},
+		]
+		doc = self.device("MOM-T-TC-UA", "OPC UA", tags, opcua_endpoint=server.endpoint)
+		result = doc.test_connection()
+		self.assertTrue(result["connected"], result)
+		values = {t["key"]: (t["value"], t["message"]) for t in result["tags"]}
+		self.assertEqual(values["good"], (777.0, ""))
+		self.assertEqual(values["gone"], (None, "the server has no node with this Node ID"))
+
+	def test_opcua_closed_port(self):
+		endpoint = f"opc.tcp://127.0.0.1:{free_port()}/nothing"
+		tags = [{"tag_key": "good", "signal_role": "Good Count", "opcua_node_id": "ns=2;s=M1.good"}]
+		doc = self.device("MOM-T-TC-UA2", "OPC UA", tags, opcua_endpoint=endpoint)
+		result = doc.test_connection()
+		self.assertFalse(result["connected"])
+		self.assertIn("Nothing accepts connections at " + endpoint, result["message"])
+
+	def test_only_who_may_change_the_device_tests_it(self):
+		doc = self.device("MOM-T-TC-PERM", "Modbus TCP", [modbus_tag("speed")], port=free_port())
+		frappe.set_user(make_user("Quality Inspector"))  # reads devices, may not change them
+		device = frappe.get_doc("IoT Device", doc.name)
+		self.assertRaises(frappe.PermissionError, device.test_connection)
+		frappe.set_user(make_user("Maintenance Technician"))
+		self.assertFalse(frappe.get_doc("IoT Device", doc.name).test_connection()["connected"])
+
+	def test_webhook_device_shows_the_last_batch(self):
+		doc = self.device("MOM-T-TC-WH", tags=[{"tag_key": "temp", "signal_role": "Process Parameter"}])
+		result = doc.test_connection()
+		self.assertIsNone(result["connected"])
+		self.assertIn("nothing to connect to or poll", result["message"])
+		self.assertIsNone(result["last_batch"])
+		now = time.time()
+		store_readings(
+			[
+				{
+					"uid": f"{doc.name}:gw_1:0",
+					"device": doc.name,
+					"tag": "temp",
+					"ts": now - 60,
+					"value": 20.5,
+				},
+				{
+					"uid": f"{doc.name}:gw:2:0",
+					"device": doc.name,
+					"tag": "temp",
+					"ts": now - 5,
+					"value": 21.5,
+				},
+				{"uid": f"{doc.name}:gw:2:1", "device": doc.name, "tag": "temp", "ts": now - 4, "value": 22},
+			]
+		)
+		batch = doc.test_connection()["last_batch"]
+		self.assertEqual(batch["message_id"], "gw:2")  # a message id may hold ':'
+		self.assertEqual([r["value"] for r in batch["readings"]], [21.5, 22.0])
+		self.assertLess(batch["age_seconds"], 60)
+
+	def test_latest_value_of_each_tag_with_its_age(self):
+		tags = [
+			{"tag_key": "temp", "signal_role": "Process Parameter", "unit": "°C"},
+			{"tag_key": "idle", "signal_role": "Process Parameter"},
+		]
+		doc = self.device("MOM-T-LV", tags=tags)
+		now = time.time()
+		store_readings(
+			[
+				{"uid": f"{doc.name}:a:0", "device": doc.name, "tag": "temp", "ts": now - 3600, "value": 20},
+				{"uid": f"{doc.name}:b:0", "device": doc.name, "tag": "temp", "ts": now - 30, "value": 23.25},
+			]
+		)
+		values = {t["key"]: t for t in doc.latest_values()["tags"]}
+		self.assertEqual([t["key"] for t in doc.latest_values()["tags"]], ["temp", "idle"])
+		self.assertEqual((values["temp"]["value"], values["temp"]["unit"]), (23.25, "°C"))
+		self.assertTrue(20 <= values["temp"]["age_seconds"] < 120, values["temp"])
+		self.assertFalse(values["temp"]["stale"])
+		self.assertEqual((values["idle"]["value"], values["idle"]["age_seconds"]), (None, None))
+		# a role that may not read machine data sees that, not the values
+		frappe.set_user(make_user("Quality Inspector"))
+		self.assertEqual(frappe.get_doc("IoT Device", doc.name).latest_values(), {"hidden": True, "tags": []})
