@@ -1,4 +1,7 @@
-"""OEE Analysis: OEE Records grouped by workstation, shift or day; ratios computed from the summed times."""
+"""OEE Analysis: OEE Records grouped by workstation, shift or day; ratios computed from the summed times.
+
+Percentages with one decimal (as the number cards and the board show them); quantities as whole numbers when all
+of them are whole (pieces: 93, not 93.000), else with the system's float precision; minutes with one decimal."""
 
 import frappe
 from frappe import _
@@ -7,6 +10,7 @@ from frappe.utils import add_days, flt, today
 from mom_app.production.api.board import LOSS_LABELS, LOSSES, RECORD_FIELDS, rollup
 
 GROUPS = {"Workstation": "workstation", "Shift": "shift", "Day": "day"}
+QUANTITIES = ("produced", "good", "scrap", "rework")
 
 
 def execute(filters=None):
@@ -33,7 +37,14 @@ def execute(filters=None):
 				**{loss: round(sum(flt(r.get(loss)) for r in rows), 1) for loss in LOSSES},
 			}
 		)
-	return columns(filters, group_field), data, None, chart(data)
+	return columns(filters, group_field, quantity_type(data)), data, None, chart(data)
+
+
+def quantity_type(data: list[dict]) -> str:
+	"""The column type of the quantities: Int when every one shown is whole, else Float. (Frappe shows a Float
+	report column with at least the system's float precision: a precision of 0 is taken as "not set".)"""
+	values = [flt(row.get(field)) for row in data for field in QUANTITIES]
+	return "Int" if all(value == int(value) for value in values) else "Float"
 
 
 def conditions(filters) -> dict:
@@ -61,7 +72,7 @@ def conditions(filters) -> dict:
 	return out
 
 
-def columns(filters, group_field):
+def columns(filters, group_field, quantity_fieldtype: str = "Float"):
 	label = {"workstation": _("Workstation"), "shift": _("Shift"), "day": _("Day")}[group_field]
 	cols = [
 		{
@@ -72,22 +83,44 @@ def columns(filters, group_field):
 			"width": 160,
 		},
 		{"fieldname": "records", "label": _("Shifts"), "fieldtype": "Int", "width": 70},
-		{"fieldname": "pbt", "label": _("Planned Busy Time (min)"), "fieldtype": "Float", "width": 120},
-		{"fieldname": "availability", "label": _("Availability"), "fieldtype": "Percent", "width": 100},
-		{"fieldname": "performance", "label": _("Performance"), "fieldtype": "Percent", "width": 100},
-		{"fieldname": "quality", "label": _("Quality"), "fieldtype": "Percent", "width": 90},
-		{"fieldname": "oee", "label": _("OEE"), "fieldtype": "Percent", "width": 90},
-		{"fieldname": "teep", "label": _("TEEP"), "fieldtype": "Percent", "width": 90},
-		{"fieldname": "produced", "label": _("Produced"), "fieldtype": "Float", "width": 90},
-		{"fieldname": "good", "label": _("Good"), "fieldtype": "Float", "width": 80},
-		{"fieldname": "scrap", "label": _("Scrap"), "fieldtype": "Float", "width": 80},
-		{"fieldname": "rework", "label": _("Rework"), "fieldtype": "Float", "width": 80},
+		{
+			"fieldname": "pbt",
+			"label": _("Planned Busy Time (min)"),
+			"fieldtype": "Float",
+			"precision": 1,
+			"width": 120,
+		},
+	]
+	cols += [
+		{"fieldname": field, "label": label, "fieldtype": "Percent", "precision": 1, "width": width}
+		for field, label, width in (
+			("availability", _("Availability"), 100),
+			("performance", _("Performance"), 100),
+			("quality", _("Quality"), 90),
+			("oee", _("OEE"), 90),
+			("teep", _("TEEP"), 90),
+		)
+	]
+	cols += [
+		{
+			"fieldname": field,
+			"label": label,
+			"fieldtype": quantity_fieldtype,
+			"width": 90,
+		}
+		for field, label in (
+			("produced", _("Produced")),
+			("good", _("Good")),
+			("scrap", _("Scrap")),
+			("rework", _("Rework")),
+		)
 	]
 	cols += [
 		{
 			"fieldname": loss,
 			"label": _(LOSS_LABELS[loss]) + " " + _("(min)"),
 			"fieldtype": "Float",
+			"precision": 1,
 			"width": 110,
 		}
 		for loss in LOSSES
