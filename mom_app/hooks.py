@@ -67,7 +67,11 @@ doc_events = {
 	# quality: IPQC by plan frequency, the job-card gate, and quality holds that pause job cards
 	"Job Card": {
 		"validate": "mom_app.quality.overrides.job_card.validate",
-		"on_update": "mom_app.quality.overrides.job_card.on_update",
+		"on_update": [
+			"mom_app.quality.overrides.job_card.on_update",
+			# shop floor: a started job puts its work order In Process
+			"mom_app.production.overrides.work_order.start_from_job_card",
+		],
 		"before_submit": "mom_app.quality.overrides.job_card.before_submit",
 		# shop floor: scrap reported at the terminal is the process loss; OEE on submit
 		"before_save": "mom_app.production.overrides.job_card.before_save",
@@ -89,9 +93,14 @@ has_permission = {"File": "mom_app.iot.file_access.has_permission"}
 permission_query_conditions = {"File": "mom_app.iot.file_access.permission_query_conditions"}
 before_request = ["mom_app.iot.file_access.check_download"]
 
+# Desk-wide script: empty values in the form timeline shown as empty, not "null"
+app_include_js = ["mom_desk.bundle.js"]
+
 # Form scripts for ERPNext doctypes (paths relative to the mom_app package)
 doctype_js = {
 	"Downtime Entry": "public/js/downtime_entry.js",
+	# shop floor: the approval state and who acts next, the order type's required fields
+	"Work Order": "public/js/work_order.js",
 }
 
 # Scheduled jobs

@@ -1,10 +1,17 @@
 """The Work Order traveler (print format "Work Order Traveler"): a QR code per job card for the terminal.
 
-QR codes are drawn server-side as inline SVG with pyqrcode, which Frappe already ships (two-factor setup)."""
+The format's HTML is the template mom_app/templates/print_formats/work_order_traveler.html (included by the
+Print Format record), so its labels are extracted for translation like any template's. QR codes are drawn
+server-side as inline SVG with pyqrcode, which Frappe already ships (two-factor setup)."""
 
 import io
 
 from markupsafe import Markup
+
+from mom_app.setup.labels import N_
+
+# units of measure the traveler translates (ERPNext's own Chinese leaves its default unit "Nos" as it is)
+UNIT_NAMES = (N_("Nos"),)
 
 
 def qr_svg(text: str, scale: int = 3) -> Markup:
