@@ -2,7 +2,15 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from mom_app.engine.job_actions import ERRORS, ActionError, Plan, plan_action, remaining_qty
+from mom_app.engine.job_actions import (
+	ACTIONS,
+	ERRORS,
+	ActionError,
+	Plan,
+	action_options,
+	plan_action,
+	remaining_qty,
+)
 
 T = datetime(2024, 3, 4, 8, 0)
 ANA, BEN = "HR-EMP-0001", "HR-EMP-0002"
@@ -88,13 +96,107 @@ def test_happy_path_start_pause_resume_complete():
 	)
 	assert (complete.completed_qty, complete.process_loss_qty, complete.rework_qty) == (60, 2, 3)
 	assert complete.remaining_qty == 38 and complete.fully_completed is False
+	# a partial report: Ana goes on working, in a new log from the same moment
+	assert complete.open_logs == ({"employee": ANA, "from_time": T + timedelta(hours=2)},)
 	snapshot = apply(snapshot, complete)
 	assert snapshot["total_completed_qty"] == 60 and snapshot["process_loss_qty"] == 2
+	assert action_options(snapshot, ANA)["complete"] is None
+	assert action_options(snapshot, ANA)["start"].code == "already_running"
 
-	# Finish the rest in a second run.
-	snapshot = apply(snapshot, plan_action(snapshot, act("start"), T + timedelta(hours=3)))
+	# The report that finishes the card ends her work on it: no new log.
 	done = plan_action(snapshot, act("complete", good_qty=38), T + timedelta(hours=4))
 	assert done.remaining_qty == 0 and done.fully_completed is True
+	assert done.open_logs == () and [c["index"] for c in done.close_logs] == [2]
+	snapshot = apply(snapshot, done)
+	assert all(row["to_time"] for row in snapshot["time_logs"])
+	assert [row["completed_qty"] for row in snapshot["time_logs"]] == [0.0, 60.0, 38.0]
+
+
+def test_partial_report_keeps_the_job_running_until_a_pause():
+	snapshot = apply(card(for_quantity=10), plan_action(card(for_quantity=10), act("start"), T))
+	for hour, good in ((1, 3), (2, 4)):
+		plan = plan_action(snapshot, act("complete", good_qty=good), T + timedelta(hours=hour))
+		assert not plan.fully_completed and plan.status == "Work In Progress"
+		snapshot = apply(snapshot, plan)
+		open_rows = [row for row in snapshot["time_logs"] if not row["to_time"]]
+		assert [(row["employee"], row["from_time"]) for row in open_rows] == [
+			(ANA, T + timedelta(hours=hour))
+		]
+	assert snapshot["total_completed_qty"] == 7
+	pause = plan_action(snapshot, act("pause"), T + timedelta(hours=3))
+	snapshot = apply(snapshot, pause)
+	assert all(row["to_time"] for row in snapshot["time_logs"]) and snapshot["is_paused"]
+	# a card without a quantity is never finished by a report: the job keeps running
+	no_qty = card(for_quantity=None, time_logs=[log(ANA, T)])
+	plan = plan_action(no_qty, act("complete", good_qty=5), T + timedelta(hours=1))
+	assert plan.remaining_qty is None and plan.open_logs == (
+		{"employee": ANA, "from_time": T + timedelta(hours=1)},
+	)
+
+
+def test_nothing_reported_is_refused_unless_the_card_is_done():
+	running = card(time_logs=[log(ANA, T)])
+	with pytest.raises(ActionError) as exc:
+		plan_action(running, act("complete"), T + timedelta(hours=1))
+	assert exc.value.code == "nothing_reported"
+	# rework alone is a report
+	assert plan_action(running, act("complete", rework_qty=2), T + timedelta(hours=1)).rework_qty == 2
+	# nothing left to make: closing the log with nothing more is the end of the job
+	full = card(total_completed_qty=100, time_logs=[log(ANA, T, qty=100)])
+	full["time_logs"].append(log(ANA, T + timedelta(hours=1)))
+	plan = plan_action(full, act("complete"), T + timedelta(hours=2))
+	assert plan.fully_completed and plan.open_logs == ()
+
+
+def test_options_follow_the_rules():
+	def allowed(snapshot, employee=ANA):
+		return [kind for kind, refusal in action_options(snapshot, employee).items() if refusal is None]
+
+	assert allowed(card()) == ["start", "downtime"]
+	assert allowed(card(time_logs=[log(ANA, T)], status="Work In Progress")) == [
+		"pause",
+		"complete",
+		"downtime",
+	]
+	# Ben may join Ana's job (or stop it), but has nothing of his own to report
+	assert allowed(card(time_logs=[log(ANA, T)]), BEN) == ["start", "pause", "downtime"]
+	assert allowed(card(is_paused=True, status="On Hold", time_logs=[log(ANA, T, T)])) == [
+		"resume",
+		"downtime",
+	]
+	assert allowed(card(docstatus=1)) == []
+	assert list(action_options(card(), ANA)) == list(ACTIONS)
+	# every option plan_action would refuse is refused with the same code, and the reverse
+	snapshots = [
+		card(),
+		card(time_logs=[log(ANA, T)]),
+		card(time_logs=[log(BEN, T)]),
+		card(is_paused=True, time_logs=[log(ANA, T, T)]),
+		card(hold_reason="NCR-0042", is_paused=True, time_logs=[log(ANA, T, T)]),
+		card(status="Completed"),
+		card(docstatus=2),
+	]
+	request = {"good_qty": 1, "reason": "Hydraulic leak"}
+	for snapshot in snapshots:
+		for kind, refusal in action_options(snapshot, ANA).items():
+			try:
+				plan_action(snapshot, act(kind, **request), T + timedelta(hours=1))
+				code = None
+			except ActionError as e:
+				code = e.code
+			assert code == (refusal.code if refusal else None), (snapshot, kind)
+
+
+def test_options_under_quality_hold_offer_only_stopping_with_the_reason():
+	paused = card(hold_reason="NCR-0042: burrs", is_paused=True, status="On Hold", time_logs=[log(ANA, T, T)])
+	options = action_options(paused, ANA)
+	assert [kind for kind, refusal in options.items() if refusal is None] == ["downtime"]
+	assert options["resume"].code == "quality_hold"
+	assert options["resume"].values == {"reason": "NCR-0042: burrs"}
+	running = card(hold_reason="NCR-0042: burrs", time_logs=[log(ANA, T)])
+	options = action_options(running, ANA)
+	assert [kind for kind, refusal in options.items() if refusal is None] == ["pause", "downtime"]
+	assert options["complete"].code == options["start"].code == "quality_hold"
 
 
 def test_two_employees_on_one_job():
@@ -203,6 +305,7 @@ def test_stopping_is_allowed_under_quality_hold():
 		(card(time_logs=[log(ANA, T)]), act("complete", rework_qty=float("nan")), "invalid_quantity"),
 		(card(time_logs=[log(ANA, T)]), act("complete", good_qty=True), "invalid_quantity"),
 		(card(), act("downtime"), "missing_reason"),
+		(card(time_logs=[log(ANA, T)]), act("complete", good_qty=0, scrap_qty=""), "nothing_reported"),
 		(card(), act("downtime", reason="   "), "missing_reason"),
 		(
 			card(time_logs=[log(ANA, T + timedelta(hours=1))]),

@@ -50,14 +50,23 @@ The rules:
   - pause closes every open time log at `now` with nothing completed and marks the job paused ("On Hold")
     with the reason; refused when no time log is open or the job is already paused;
   - resume opens a time log for the employee and clears the pause; refused when the job is not paused;
-  - complete closes the employee's open time log at `now` with the good quantity as its completed_qty,
-    adds the scrap to process_loss_qty and reports the rework quantity; refused when the employee has no
-    open log, when the job is paused, and when good + scrap exceed what is left to make:
+  - complete reports quantities: it closes the employee's open time log at `now` with the good quantity as
+    its completed_qty, adds the scrap to process_loss_qty and reports the rework quantity. A partial report
+    (something is still left to make, or the card has no quantity) opens a new time log for the employee
+    at the same `now`: the job keeps running until the operator pauses, and each log carries what was made
+    in it. The report that leaves nothing to make ends the employee's work on the card (no new log).
+    Refused when the employee has no open log, when the job is paused, when nothing is reported (good,
+    scrap and rework all 0) while something is left to make, and when good + scrap exceed what is left:
     for_quantity x (1 + allowed_overproduction_pct / 100) - total_completed_qty - process_loss_qty;
     the plan says what is then left to make (`remaining_qty`) and whether nothing is (`fully_completed`);
   - downtime records a stop of the workstation at `now` with its reason (required), and pauses the job like
     pause does when it is running;
   - quantities must be numbers (numeric strings are accepted) and not negative; missing means 0.
+
+`action_options(snapshot, employee, workstation=None)` says, for every action, whether the employee may take
+it on the card now (None) or the ActionError that refuses it - the same rules as plan_action, without the
+quantities and reasons an action carries. The terminal offers only the allowed actions, and says why the
+others are not (a quality hold's reason, say).
 
 `remaining_qty(for_quantity, completed_qty, lost_qty)` is what is left to make on a card - its quantity less
 what is completed and what is lost (scrap), never below 0: an allowed overproduction leaves nothing to make,
@@ -92,6 +101,9 @@ ERRORS = {
 		"{for_quantity:g}, {done:g} already completed or lost, {allowed_pct:g}% overproduction allowed)."
 	),
 	"missing_reason": "Give the reason for the downtime.",
+	"nothing_reported": (
+		"No quantity is reported: enter the good, scrap or rework quantity; to stop working, pause."
+	),
 	"time_before_start": (
 		"The time now ({now}) is before the start of the open time log ({start}); check the clock."
 	),
@@ -189,6 +201,56 @@ def remaining_qty(for_quantity, completed_qty, lost_qty) -> float | None:
 	return max(_float(for_quantity) - _float(completed_qty) - _float(lost_qty), 0.0)
 
 
+def _refusal(snapshot: Mapping, kind: str, employee, given_workstation=None) -> ActionError | None:
+	"""The error that refuses action `kind` on the card in its present state, or None (quantities and
+	reasons are checked by plan_action)."""
+	docstatus = int(snapshot.get("docstatus") or 0)
+	if docstatus == 1:
+		return ActionError("job_card_submitted")
+	if docstatus == 2:
+		return ActionError("job_card_cancelled")
+	if snapshot.get("status") == "Completed":
+		return ActionError("job_card_completed")
+
+	expected = snapshot.get("workstation")
+	if given_workstation and expected and given_workstation != expected:
+		return ActionError("wrong_workstation", expected=expected, given=given_workstation)
+
+	if kind in ("start", "resume", "complete") and not employee:
+		return ActionError("missing_employee")
+
+	hold = snapshot.get("hold_reason")
+	if hold and kind in ("start", "resume", "complete"):
+		return ActionError("quality_hold", reason=hold)
+
+	open_logs = _open_logs(snapshot)
+	paused = bool(snapshot.get("is_paused"))
+	mine = any(log.get("employee") == employee for _, log in open_logs)
+	if kind == "start":
+		if paused:
+			return ActionError("job_paused")
+		if mine:
+			return ActionError("already_running", employee=employee)
+	elif kind == "resume":
+		if not paused:
+			return ActionError("not_paused")
+	elif kind == "pause":
+		if paused or not open_logs:
+			return ActionError("not_running")
+	elif kind == "complete":
+		if paused:
+			return ActionError("job_paused")
+		if not mine:
+			return ActionError("not_started", employee=employee)
+	return None
+
+
+def action_options(snapshot: Mapping, employee, workstation=None) -> dict[str, ActionError | None]:
+	"""For every action in ACTIONS order: None when `employee` may take it on the card now, else the
+	ActionError that refuses it (see the module docstring)."""
+	return {kind: _refusal(snapshot, kind, employee or None, workstation) for kind in ACTIONS}
+
+
 def plan_action(
 	snapshot: Mapping,
 	action: Mapping,
@@ -202,36 +264,17 @@ def plan_action(
 	if kind not in ACTIONS:
 		raise ActionError("unknown_action", action=action.get("action"))
 
-	docstatus = int(snapshot.get("docstatus") or 0)
-	if docstatus == 1:
-		raise ActionError("job_card_submitted")
-	if docstatus == 2:
-		raise ActionError("job_card_cancelled")
-	if snapshot.get("status") == "Completed":
-		raise ActionError("job_card_completed")
-
-	given = action.get("workstation")
-	expected = snapshot.get("workstation")
-	if given and expected and given != expected:
-		raise ActionError("wrong_workstation", expected=expected, given=given)
-
 	employee = action.get("employee") or None
-	if kind in ("start", "resume", "complete") and not employee:
-		raise ActionError("missing_employee")
+	refused = _refusal(snapshot, kind, employee, action.get("workstation"))
+	if refused:
+		raise refused
 
-	hold = snapshot.get("hold_reason")
-	if hold and kind in ("start", "resume", "complete"):
-		raise ActionError("quality_hold", reason=hold)
-
+	expected = snapshot.get("workstation")
 	open_logs = _open_logs(snapshot)
 	paused = bool(snapshot.get("is_paused"))
 	reason = (action.get("reason") or "").strip() or None
 
 	if kind == "start":
-		if paused:
-			raise ActionError("job_paused")
-		if any(log.get("employee") == employee for _, log in open_logs):
-			raise ActionError("already_running", employee=employee)
 		return Plan(
 			action=kind,
 			employee=employee,
@@ -240,8 +283,6 @@ def plan_action(
 		)
 
 	if kind == "resume":
-		if not paused:
-			raise ActionError("not_paused")
 		if any(log.get("employee") == employee for _, log in open_logs):
 			# Paused with the employee's log still open (edited by hand): resume without a second log.
 			return Plan(action=kind, employee=employee, is_paused=False, status="Work In Progress")
@@ -254,8 +295,6 @@ def plan_action(
 		)
 
 	if kind == "pause":
-		if paused or not open_logs:
-			raise ActionError("not_running")
 		return Plan(
 			action=kind,
 			employee=employee,
@@ -269,7 +308,7 @@ def plan_action(
 		if not reason:
 			raise ActionError("missing_reason")
 		downtime = {
-			"workstation": expected or given,
+			"workstation": expected or action.get("workstation"),
 			"from_time": now,
 			"reason": reason,
 			"employee": employee,
@@ -290,12 +329,7 @@ def plan_action(
 	good = _quantity(action, "good_qty", "good quantity")
 	scrap = _quantity(action, "scrap_qty", "scrap quantity")
 	rework = _quantity(action, "rework_qty", "rework quantity")
-	if paused:
-		raise ActionError("job_paused")
-	mine = [(i, log) for i, log in open_logs if log.get("employee") == employee]
-	if not mine:
-		raise ActionError("not_started", employee=employee)
-	index, log = mine[-1]
+	index, log = [(i, log) for i, log in open_logs if log.get("employee") == employee][-1]
 	for_quantity = snapshot.get("for_quantity")
 	done = _float(snapshot.get("total_completed_qty")) + _float(snapshot.get("process_loss_qty"))
 	remaining = None
@@ -313,14 +347,20 @@ def plan_action(
 				allowed_pct=float(allowed_overproduction_pct),
 			)
 		remaining = remaining_qty(target, done + good, scrap)
+	fully_completed = remaining is not None and remaining <= 1e-9
+	if not (good or scrap or rework) and not fully_completed:
+		raise ActionError("nothing_reported", remaining=remaining)
+	closed = _close(index, log, now, good)
 	return Plan(
 		action=kind,
 		employee=employee,
-		close_logs=(_close(index, log, now, good),),
+		close_logs=(closed,),
+		# a partial report: the employee goes on working on the card, in a new log from the same moment
+		open_logs=() if fully_completed else ({"employee": employee, "from_time": now},),
 		status="Work In Progress",
 		completed_qty=good,
 		process_loss_qty=scrap,
 		rework_qty=rework,
 		remaining_qty=remaining,
-		fully_completed=remaining is not None and remaining <= 1e-9,
+		fully_completed=fully_completed,
 	)

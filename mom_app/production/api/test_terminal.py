@@ -84,10 +84,13 @@ class TestTerminalActions(TerminalCase):
 		done = self.act("complete", jc, good_qty=7, scrap_qty=1, rework_qty=1)
 		self.assertFalse(done["fully_completed"])
 		card = self.card(jc)
-		self.assertEqual(len(card.time_logs), 1)
-		log = card.time_logs[0]
-		self.assertEqual(log.employee, self.op.employee)
+		# the report closed the operator's log with what was made in it; the job goes on in a new one
+		self.assertEqual(len(card.time_logs), 2)
+		log, running = card.time_logs
+		self.assertEqual((log.employee, running.employee), (self.op.employee, self.op.employee))
 		self.assertTrue(log.to_time)
+		self.assertEqual(running.from_time, log.to_time)
+		self.assertIsNone(running.to_time)
 		self.assertEqual(log.completed_qty, 7)
 		self.assertEqual(card.total_completed_qty, 7)
 		self.assertEqual(card.process_loss_qty, 1)  # the scrap, not ERPNext's "not yet completed" 3
@@ -111,7 +114,6 @@ class TestTerminalActions(TerminalCase):
 		self.assertIn("7", timeline[0])
 		self.assertIn(frappe._("Work In Progress"), timeline[1])
 		# the rest: all done -> the operator may not submit, the card waits for a supervisor
-		self.act("start", jc)
 		last = self.act("complete", jc, good_qty=2)
 		self.assertTrue(last["fully_completed"])
 		self.assertFalse(last["submitted"])
@@ -158,6 +160,34 @@ class TestTerminalActions(TerminalCase):
 		self.assertGreaterEqual(entry.to_time, entry.from_time)
 		self.assertEqual(len(self.card(jc).time_logs), 3)
 
+	def test_partial_report_keeps_the_job_running_until_a_pause(self):
+		jc = released_job_card(self.route, 10)
+		self.act("start", jc)
+		for good, done in ((3, 3), (4, 7)):
+			result = self.act("complete", jc, good_qty=good)
+			self.assertEqual(result["card"]["total_completed_qty"], done)
+			self.assertTrue(result["card"]["running_mine"])
+			self.assertEqual(result["status"], "Work In Progress")
+			# what the card offers now: report and pause, not start
+			self.assertIsNone(result["card"]["actions"]["complete"])
+			self.assertIsNone(result["card"]["actions"]["pause"])
+			self.assertIn(self.op.employee_name, result["card"]["actions"]["start"])
+		card = self.card(jc)
+		self.assertEqual([log.completed_qty for log in card.time_logs], [3, 4, 0])
+		self.assertEqual(card.total_completed_qty, 7)
+		self.act("pause", jc, reason="Meeting and Training")
+		card = self.card(jc)
+		self.assertTrue(all(log.to_time for log in card.time_logs))
+		self.assertEqual(card.status, "On Hold")
+
+	def test_nothing_reported_is_refused(self):
+		jc = released_job_card(self.route, 10)
+		self.act("start", jc)
+		with self.assertRaises(terminal.TerminalError) as caught:
+			self.act("complete", jc, good_qty=0, scrap_qty=0)
+		self.assertIn("pause", str(caught.exception))
+		self.assertEqual(len(self.card(jc).time_logs), 1)
+
 	def test_andon_notifies_the_role(self):
 		keeper = make_user("Storekeeper", "sf-andon-keeper@mom-test.example")
 		frappe.set_user(self.op.user)
@@ -181,7 +211,7 @@ class TestExactlyOnce(TerminalCase):
 		self.assertEqual(first["card"]["name"], jc)
 		self.assertEqual(first["card"]["total_completed_qty"], 4)
 		self.assertEqual(first["card"]["remaining_qty"], 6)
-		self.assertEqual(first["card"]["running"], [])
+		self.assertEqual(first["card"]["running"], [self.op.employee])  # a partial report: still working
 		self.assertNotIn("instructions", first["card"])
 		frappe.set_user(self.op.user)
 		scanned = terminal.scan_job_card(self.op.badge, jc, self.route.workstation)
@@ -243,6 +273,38 @@ class TestBadInput(TerminalCase):
 		frappe.db.set_value("Job Card", jc, "mom_quality_hold", hold.name)
 		self.assertRefused(jc, lambda: self.act("start", jc), text="Bore diameter out of tolerance")
 
+	def test_quality_hold_offers_only_stopping_with_the_reason(self):
+		jc = released_job_card(self.route, 5)
+		self.act("start", jc)
+		hold = frappe.get_doc(
+			{
+				"doctype": "Quality Hold",
+				"status": "Open",
+				"source": "Manual",
+				"item_code": "MOM-SF-FG",
+				"reason": "Burrs on the edge",
+			}
+		)
+		hold.flags.ignore_permissions = True
+		hold.flags.ignore_mandatory = True
+		hold.insert()
+		frappe.db.set_value("Job Card", jc, "mom_quality_hold", hold.name)
+		frappe.set_user(self.op.user)
+		running = terminal.scan_job_card(self.op.badge, jc, self.route.workstation)["actions"]
+		self.assertEqual([a for a, why in running.items() if why is None], ["pause", "downtime"])
+		self.assertIn("Burrs on the edge", running["complete"])
+		self.act("pause", jc)
+		frappe.set_user(self.op.user)
+		paused = terminal.scan_job_card(self.op.badge, jc, self.route.workstation)
+		self.assertEqual([a for a, why in paused["actions"].items() if why is None], ["downtime"])
+		self.assertIn("Burrs on the edge", paused["actions"]["resume"])
+		self.assertRefused(jc, lambda: self.act("resume", jc), text="Burrs on the")
+		# released: resume is offered again
+		frappe.db.set_value("Quality Hold", hold.name, "status", "Released")
+		frappe.set_user(self.op.user)
+		released = terminal.scan_job_card(self.op.badge, jc, self.route.workstation)["actions"]
+		self.assertIsNone(released["resume"])
+
 	def test_roles_and_badges(self):
 		jc = released_job_card(self.route, 5)
 		nobody = make_user("Storekeeper", "sf-not-operator@mom-test.example")
@@ -270,6 +332,75 @@ class TestBadInput(TerminalCase):
 			frappe.set_user("Administrator")
 			frappe.db.set_value("Workstation", self.route.workstation, "mom_terminal_user", None)
 			frappe.db.commit()  # the terminal committed the assignment
+
+
+class TestSignInWithoutBadge(TerminalCase):
+	"""MOM Settings' Sign In by Badge Scan: on (the default), the badge scanned names the employee; off, the
+	terminal acts for the Employee whose User ID is the signed-in user, without a badge."""
+
+	def setUp(self):
+		super().setUp()
+		self.before = frappe.db.get_singles_dict("MOM Settings").get("badge_sign_in", 1)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.set_single_value("MOM Settings", "badge_sign_in", self.before)
+		frappe.db.commit()  # the terminal's actions commit: so does putting the setting back
+		super().tearDown()
+
+	def switch(self, on: bool):
+		frappe.set_user("Administrator")
+		frappe.db.set_single_value("MOM Settings", "badge_sign_in", int(on))
+
+	def test_off_signs_in_the_users_own_employee(self):
+		self.switch(False)
+		frappe.set_user(self.op.user)
+		signed = terminal.sign_in("")
+		self.assertEqual(signed["employee"], self.op.employee)
+		self.assertTrue(signed["login_sign_in"])
+		self.assertIn(self.route.workstation, [w.name for w in signed["workstations"]])
+		jc = released_job_card(self.route, 4)
+		frappe.set_user(self.op.user)
+		view = terminal.scan_job_card("", jc, self.route.workstation)
+		self.assertIsNone(view["actions"]["start"])
+		self.act("start", jc, who=frappe._dict(user=self.op.user, badge=""))
+		self.act("complete", jc, who=frappe._dict(user=self.op.user, badge=""), good_qty=4)
+		card = self.card(jc)
+		self.assertEqual([log.employee for log in card.time_logs], [self.op.employee])
+		self.assertEqual(card.total_completed_qty, 4)
+		frappe.set_user(self.op.user)
+		self.assertTrue(terminal.andon(cid(), "", self.route.workstation, "quality")["ok"])
+		# a badge sent anyway does not make anyone else act: the login decides
+		frappe.set_user(self.op2.user)
+		self.assertEqual(terminal.sign_in(self.op.badge)["employee"], self.op2.employee)
+
+	def test_off_without_an_employee_says_so(self):
+		self.switch(False)
+		nobody = make_user("MOM Operator", "sf-no-employee@mom-test.example")
+		frappe.set_user(nobody)
+		with self.assertRaises(terminal.TerminalError) as caught:
+			terminal.sign_in("")
+		self.assertIn(nobody, str(caught.exception))
+		jc = released_job_card(self.route, 2)
+		frappe.set_user(nobody)
+		with self.assertRaises(terminal.TerminalError):
+			terminal.act(cid(), "start", self.op.badge, jc, self.route.workstation)
+		self.assertEqual(len(self.card(jc).time_logs), 0)
+
+	def test_on_needs_the_badge(self):
+		self.switch(True)
+		frappe.set_user(self.op.user)
+		signed = terminal.sign_in(self.op.badge)
+		self.assertEqual(signed["employee"], self.op.employee)
+		self.assertFalse(signed["login_sign_in"])
+		with self.assertRaises(terminal.TerminalError):
+			terminal.sign_in("")
+		# a site that never saved the setting signs in by badge (the field's default)
+		frappe.set_user("Administrator")
+		frappe.db.delete("Singles", {"doctype": "MOM Settings", "field": "badge_sign_in"})
+		frappe.set_user(self.op.user)
+		with self.assertRaises(terminal.TerminalError):
+			terminal.sign_in("")
 
 
 def run_concurrently(*calls, timeout: float = 60) -> list:
@@ -336,7 +467,9 @@ class TestConcurrency(TerminalCase):
 		self.assertTrue(all(isinstance(r, dict) for r in results), results)
 		card = self.card(jc)
 		self.assertEqual(card.total_completed_qty, 8)
-		self.assertEqual(sorted(log.completed_qty for log in card.time_logs), [4, 4])
+		closed = [log.completed_qty for log in card.time_logs if log.to_time]
+		self.assertEqual(sorted(closed), [4, 4])
+		self.assertEqual(len([log for log in card.time_logs if not log.to_time]), 2)  # both go on working
 
 	def test_the_same_id_sent_twice_at_once_is_applied_once(self):
 		jc = self.started_by_both(10)

@@ -36,7 +36,8 @@ from mom_app.production.api.terminal.identity import (
 	fail,
 	show,
 )
-from mom_app.production.api.terminal.views import hold_reason, job_card_name, job_card_state
+from mom_app.production.api.terminal.messages import action_message
+from mom_app.production.api.terminal.views import job_card_name, job_card_state, snapshot
 
 REALTIME_EVENT = "mom_terminal_update"
 MAX_CLIENT_ID = 140
@@ -109,63 +110,6 @@ def begin_read_committed():
 	frappe.db.sql("commit")
 	frappe.db.sql("set transaction isolation level read committed")
 	frappe.db.begin()
-
-
-def snapshot(doc) -> dict:
-	return {
-		"status": doc.status,
-		"docstatus": doc.docstatus,
-		"for_quantity": flt(doc.for_quantity),
-		"total_completed_qty": flt(doc.total_completed_qty),
-		# a draft's process loss is ERPNext's "not yet completed": the scrap reported here is the real one
-		"process_loss_qty": flt(doc.get("mom_scrap_qty")),
-		"workstation": doc.workstation,
-		"is_paused": doc.status == "On Hold",
-		"hold_reason": hold_reason(doc),
-		"time_logs": [
-			{
-				"employee": log.employee,
-				"from_time": log.from_time,
-				"to_time": log.to_time,
-				"completed_qty": flt(log.completed_qty),
-				"name": log.name,
-			}
-			for log in doc.time_logs
-		],
-	}
-
-
-def action_message(error: ActionError, employee: frappe._dict) -> str:
-	"""The translated message of an engine error code."""
-	v = error.values
-	name = show(employee.employee_name) if employee else ""
-	messages = {
-		"unknown_action": lambda: _("Unknown action {0}.").format(show(v.get("action"))),
-		"job_card_submitted": lambda: _("This job card is already submitted; nothing more can be recorded."),
-		"job_card_cancelled": lambda: _("This job card is cancelled."),
-		"job_card_completed": lambda: _("This job card is completed."),
-		"wrong_workstation": lambda: _("This job card is for workstation {0}, not {1}.").format(
-			show(v.get("expected")), show(v.get("given"))
-		),
-		"missing_employee": lambda: _("Scan your badge first."),
-		"quality_hold": lambda: _("The job is on quality hold: {0}").format(show(v.get("reason"))),
-		"already_running": lambda: _("{0} is already working on this job.").format(name),
-		"job_paused": lambda: _("The job is paused; resume it first."),
-		"not_running": lambda: _("The job is not running, so it cannot be paused."),
-		"not_paused": lambda: _("The job is not paused, so it cannot be resumed."),
-		"not_started": lambda: _("{0} has not started this job, so there is nothing to complete.").format(
-			name
-		),
-		"invalid_quantity": lambda: _("Quantities must be numbers of zero or more, not {0}.").format(
-			show(v.get("value"))
-		),
-		"over_completion": lambda: _(
-			"{0} good and {1} scrap is more than the {2} still to make (quantity {3})."
-		).format(v.get("good"), v.get("scrap"), round(v.get("remaining") or 0, 3), v.get("for_quantity")),
-		"missing_reason": lambda: _("Choose the reason for the downtime."),
-		"time_before_start": lambda: _("The terminal's time is before the start of the open time log."),
-	}
-	return messages.get(error.code, lambda: str(error))()
 
 
 @frappe.whitelist(methods=["POST"])

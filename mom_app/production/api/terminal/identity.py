@@ -1,9 +1,12 @@
 """Who may act at the operator terminal: the role, the badge's employee, the workstation.
 
-The session user needs the role MOM Operator. The badge scanned names the employee acting; the session user
-must be that employee's own user (Employee.user_id), or the workstation's shared terminal user
-(Workstation.mom_terminal_user, set by a supervisor) - then anyone with a badge may act at that workstation.
-Every call checks this again: nothing is remembered between calls.
+The session user needs the role MOM Operator. With MOM Settings' Sign In by Badge Scan on (the default), the
+badge scanned names the employee acting; the session user must be that employee's own user
+(Employee.user_id), or the workstation's shared terminal user (Workstation.mom_terminal_user, set by a
+supervisor) - then anyone with a badge may act at that workstation. With it off, no badge is asked for: the
+employee acting is the one whose User ID is the session user (a badge sent is not used), so each operator
+signs in to the terminal with their own login. Every call checks this again: nothing is remembered between
+calls.
 
 Refusals are messages shown as HTML (Frappe's convention): every scanned, typed or stored value in them goes
 through `show` or escape_html.
@@ -11,7 +14,7 @@ through `show` or escape_html.
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html
+from frappe.utils import cint, escape_html
 
 from mom_app.engine.badge import BadgeCodeError, normalize_badge
 
@@ -40,7 +43,17 @@ def show(value) -> str:
 	return frappe.bold(escape_html(str(value if value is not None else "")))
 
 
-def employee_of_badge(badge: str) -> frappe._dict:
+def badge_sign_in() -> bool:
+	"""MOM Settings' Sign In by Badge Scan; on for a site that never saved it (the field's default)."""
+	stored = frappe.db.get_singles_dict("MOM Settings").get("badge_sign_in")
+	return True if stored in (None, "") else bool(cint(stored))
+
+
+def employee_of_badge(badge: str | None) -> frappe._dict:
+	"""The employee acting: the badge's, or with Sign In by Badge Scan off, the session user's own (the
+	badge is then not used)."""
+	if not badge_sign_in():
+		return own_employee()
 	try:
 		code = normalize_badge(badge)
 	except BadgeCodeError:
@@ -53,6 +66,26 @@ def employee_of_badge(badge: str) -> frappe._dict:
 	)
 	if not employee:
 		fail(_("No employee has badge {0}.").format(show(code)))
+	if employee.status != "Active":
+		fail(_("Employee {0} is not active.").format(show(employee.employee_name)))
+	return employee
+
+
+def own_employee() -> frappe._dict:
+	"""The active Employee whose User ID is the session user."""
+	employee = frappe.db.get_value(
+		"Employee",
+		{"user_id": frappe.session.user},
+		["name", "employee_name", "user_id", "status", "company"],
+		as_dict=True,
+	)
+	if not employee:
+		fail(
+			_(
+				"The terminal signs you in as the employee whose User ID is {0}, and no employee has it: ask "
+				"HR to enter it on your Employee record, or turn Sign In by Badge Scan on in MOM Settings."
+			).format(show(frappe.session.user))
+		)
 	if employee.status != "Active":
 		fail(_("Employee {0} is not active.").format(show(employee.employee_name)))
 	return employee
@@ -94,8 +127,9 @@ def check_workstation(workstation: str | None) -> str | None:
 
 
 @frappe.whitelist(methods=["POST"])
-def sign_in(badge: str) -> dict:
-	"""The employee of a badge, and the workstations the session user may work at."""
+def sign_in(badge: str | None = None) -> dict:
+	"""The employee acting (the badge's, or the session user's own when Sign In by Badge Scan is off), and
+	the workstations the session user may work at."""
 	check_role()
 	employee = employee_of_badge(badge)
 	check_acting(employee, None)
@@ -111,4 +145,5 @@ def sign_in(badge: str) -> dict:
 		"employee": employee.name,
 		"employee_name": employee.employee_name,
 		"workstations": workstations,
+		"login_sign_in": not badge_sign_in(),
 	}

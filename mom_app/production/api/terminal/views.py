@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from mom_app.engine.job_actions import remaining_qty
+from mom_app.engine.job_actions import action_options, remaining_qty
 from mom_app.production.api.terminal.identity import (
 	check_acting,
 	check_role,
@@ -13,6 +13,7 @@ from mom_app.production.api.terminal.identity import (
 	fail,
 	show,
 )
+from mom_app.production.api.terminal.messages import action_message
 
 
 def job_card_name(scan: str, with_workstation: bool = False):
@@ -34,6 +35,31 @@ def hold_reason(job_card: frappe._dict | object) -> str | None:
 	if not row or row.status != "Open":
 		return None
 	return row.reason or hold
+
+
+def snapshot(doc) -> dict:
+	"""The job card as the engine's rules read it (mom_app.engine.job_actions)."""
+	return {
+		"status": doc.status,
+		"docstatus": doc.docstatus,
+		"for_quantity": flt(doc.for_quantity),
+		"total_completed_qty": flt(doc.total_completed_qty),
+		# a draft's process loss is ERPNext's "not yet completed": the scrap reported here is the real one
+		"process_loss_qty": flt(doc.get("mom_scrap_qty")),
+		"workstation": doc.workstation,
+		"is_paused": doc.status == "On Hold",
+		"hold_reason": hold_reason(doc),
+		"time_logs": [
+			{
+				"employee": log.employee,
+				"from_time": log.from_time,
+				"to_time": log.to_time,
+				"completed_qty": flt(log.completed_qty),
+				"name": log.name,
+			}
+			for log in doc.time_logs
+		],
+	}
 
 
 @frappe.whitelist()
@@ -128,9 +154,18 @@ def job_card_view(doc, employee: str | None = None) -> dict:
 
 
 def job_card_state(doc, employee: str | None = None) -> dict:
-	"""Where a job card stands: quantities, status, pause and hold, who is working on it. An action changes
-	only these, so its answer carries only these (the page keeps the rest from the scan)."""
+	"""Where a job card stands: quantities, status, pause and hold, who is working on it, and for `employee`
+	the actions allowed now (engine.job_actions.action_options: {action: None when allowed, else why not, as
+	HTML}). An action changes only these, so its answer carries only these (the page keeps the rest from the
+	scan)."""
 	open_logs = [log for log in doc.time_logs if not log.to_time]
+	acting = (
+		frappe._dict(name=employee, employee_name=frappe.db.get_value("Employee", employee, "employee_name"))
+		if employee
+		else None
+	)
+	state = snapshot(doc)
+	options = action_options(state, employee)
 	return {
 		"name": doc.name,
 		"for_quantity": flt(doc.for_quantity),
@@ -143,7 +178,11 @@ def job_card_state(doc, employee: str | None = None) -> dict:
 		"status": doc.status,
 		"docstatus": doc.docstatus,
 		"pause_reason": doc.get("mom_pause_reason"),
-		"hold_reason": hold_reason(doc),
+		"hold_reason": state["hold_reason"],
 		"running": [log.employee for log in open_logs],
 		"running_mine": bool(employee and any(log.employee == employee for log in open_logs)),
+		"actions": {
+			action: action_message(refusal, acting) if refusal else None
+			for action, refusal in options.items()
+		},
 	}
