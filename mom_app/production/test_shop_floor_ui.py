@@ -54,13 +54,12 @@ class TestTerminalInBrowser(FrappeTestCase):
 				s.page.click("[data-form='complete']")
 				s.page.fill("[name='good_qty']", "4")
 				s.page.fill("[name='scrap_qty']", "1")
-				s.page.click("[data-act='complete']")
+				s.page.click("[data-review='complete']")  # the quantities are confirmed before they are sent
+				s.page.click(".t-confirm [data-confirm='ok']")
 				s.page.wait_for_selector(".t-msg.ok")
 				s.page.wait_for_function("() => document.querySelector('.t-good').innerText.trim() === '4'")
 				# the job card's status, translated by the page (ERPNext's word, in the operator's language)
-				from frappe.translate import get_all_translations
-
-				in_progress = get_all_translations("zh").get("Work In Progress") or "Work In Progress"
+				in_progress = frappe._("Work In Progress", lang="zh", context="Job Card status")
 				self.assertEqual(s.page.inner_text(".t-status").strip(), in_progress)
 				# the action's answer carries where the card stands; what it is stays from the scan
 				card_text = s.page.inner_text(f"[data-card='{self.job_card}']")

@@ -119,7 +119,8 @@ def labelled(qi: dict) -> dict:
 	"""An inspection's summary with what the page shows of it in the reader's words."""
 	qi["stage_label"] = stage_label(qi.get("mom_stage") or qi.get("stage"))
 	qi["check_label"] = check_label(qi.get("mom_check") or qi.get("check"))
-	qi["reference_label"] = _(qi["reference_type"]) if qi.get("reference_type") else ""
+	doctype = qi.get("reference_type")
+	qi["reference_label"] = _(doctype) if doctype else ""
 	return qi
 
 

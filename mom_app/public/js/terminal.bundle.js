@@ -1,6 +1,10 @@
 // The operator terminal (/terminal): badge -> workstation -> job card -> actions.
 // A barcode scanner types into the always-focused input and ends with Enter. Every action carries a
 // client-made id, so a retried request (network trouble) is applied once by the server.
+// With MOM Settings' Sign In by Badge Scan off, the operator is the Employee of the signed-in user: the page
+// signs them in at once and sends no badge. A card offers only the actions the server says are allowed
+// (with the reason when the next step is not, e.g. a quality hold); quantities are shown for confirmation
+// before they are sent.
 
 const API = "mom_app.production.api.terminal.";
 const RETRIES = 3;
@@ -51,7 +55,9 @@ async function call(method, args, { retries = 0 } = {}) {
 		}
 		if (response.ok) return data.message;
 		if (response.status >= 500 && attempt < retries) continue;
-		throw new TerminalError(server_message(data) || __("The server refused the request ({0}).", [response.status]));
+		throw new TerminalError(
+			server_message(data) || __("The server refused the request ({0}).", [response.status])
+		);
 	}
 }
 
@@ -89,11 +95,13 @@ class Terminal {
 		this.card = null;
 		this.reasons = [];
 		this.busy = false;
+		// MOM Settings' Sign In by Badge Scan: off -> the signed-in user's own Employee, no badge
+		this.login_mode = root.dataset.badgeSignIn === "0";
 		root.querySelector("#t-camera-btn").textContent = __("Camera");
 		root.querySelector("#t-camera-btn").addEventListener("click", () => this.toggle_camera());
 		const signout = root.querySelector("#t-signout");
 		signout.textContent = __("Sign Out");
-		signout.addEventListener("click", () => this.reset());
+		signout.addEventListener("click", () => (this.login_mode ? this.log_out() : this.reset()));
 		this.input.addEventListener("keydown", (e) => {
 			if (e.key === "Enter") {
 				e.preventDefault();
@@ -110,7 +118,11 @@ class Terminal {
 
 	keep_focus() {
 		const a = document.activeElement;
-		if (!a || a === document.body || (!["INPUT", "SELECT", "TEXTAREA"].includes(a.tagName) && a !== this.input)) {
+		if (
+			!a ||
+			a === document.body ||
+			(!["INPUT", "SELECT", "TEXTAREA"].includes(a.tagName) && a !== this.input)
+		) {
 			this.input.focus();
 		}
 	}
@@ -120,7 +132,10 @@ class Terminal {
 		this.msg_el.textContent = text;
 		clearTimeout(this._msg_timer);
 		if (kind === "ok" || kind === "warn")
-			this._msg_timer = setTimeout(() => (this.msg_el.className = "t-msg"), kind === "ok" ? 6000 : 12000);
+			this._msg_timer = setTimeout(
+				() => (this.msg_el.className = "t-msg"),
+				kind === "ok" ? 6000 : 12000
+			);
 	}
 
 	clear_message() {
@@ -146,19 +161,49 @@ class Terminal {
 		this.root.querySelector("#t-workstation").textContent = "";
 		this.root.querySelector("#t-signout").style.display = "none";
 		this.stage = "badge";
+		if (this.login_mode) {
+			// no badge: the server signs in the Employee whose user is the one logged in
+			this.input.placeholder = "";
+			this.stage_el.innerHTML = `<div class="t-card"><h2>${esc(__("Signing in..."))}</h2></div>`;
+			this.run(() => this.sign_in(""));
+			return;
+		}
 		this.input.placeholder = __("Scan your badge");
-		this.stage_el.innerHTML = `<div class="t-card"><h2>${esc(__("Scan your badge to sign in"))}</h2></div>`;
+		this.stage_el.innerHTML = `<div class="t-card"><h2>${esc(
+			__("Scan your badge to sign in")
+		)}</h2></div>`;
+	}
+
+	async log_out() {
+		await fetch("/api/method/logout", {
+			method: "POST",
+			headers: { Accept: "application/json", "X-Frappe-CSRF-Token": frappe.csrf_token },
+		}).catch(() => {});
+		window.location.href = "/login?redirect-to=/terminal";
 	}
 
 	on_scan(text) {
 		this.clear_message();
-		if (this.stage === "badge") return this.run(() => this.sign_in(text));
+		if (this.confirming) this.close_confirm(); // a scan moves on: the quantities are not sent
+		if (this.stage === "badge") {
+			if (this.login_mode) return this.run(() => this.sign_in(""));
+			return this.run(() => this.sign_in(text));
+		}
 		if (this.stage === "workstation") return this.run(() => this.pick_workstation(text));
 		return this.run(() => this.open_card(text));
 	}
 
 	async sign_in(badge) {
-		const r = await call("sign_in", { badge });
+		let r;
+		try {
+			r = await call("sign_in", { badge });
+		} catch (e) {
+			if (this.login_mode)
+				this.stage_el.innerHTML = `<div class="t-card"><h2>${esc(
+					__("You are not signed in at the terminal")
+				)}</h2></div>`;
+			throw e;
+		}
 		this.badge = badge;
 		this.employee = r;
 		this.workstations = r.workstations || [];
@@ -176,9 +221,11 @@ class Terminal {
 			.join("");
 		this.stage_el.innerHTML = `<div class="t-card"><h2>${esc(__("Pick your workstation"))}</h2>
 			<div class="t-ws">${buttons || esc(__("No workstation is assigned to this terminal."))}</div></div>`;
-		this.stage_el.querySelectorAll("[data-ws]").forEach((b) =>
-			b.addEventListener("click", () => this.run(() => this.pick_workstation(b.dataset.ws)))
-		);
+		this.stage_el
+			.querySelectorAll("[data-ws]")
+			.forEach((b) =>
+				b.addEventListener("click", () => this.run(() => this.pick_workstation(b.dataset.ws)))
+			);
 	}
 
 	async pick_workstation(name) {
@@ -195,21 +242,26 @@ class Terminal {
 		const rows = (await call("queue", { workstation: this.workstation })) || [];
 		const body = rows
 			.map(
-				(r) => `<tr data-jc="${esc(r.name)}"><td>${esc(r.name)}</td><td>${esc(r.operation)}</td>
-				<td>${esc(r.item_name || r.production_item)}</td>
-				<td>${esc(r.total_completed_qty)} / ${esc(r.for_quantity)}</td><td>${esc(__(r.status))}</td></tr>`
+				(r) => `<tr data-jc="${esc(r.name)}"><td class="t-nowrap"><b>${esc(r.name)}</b></td>
+				<td>${esc(r.operation)}<div class="t-sub">${esc(r.item_name || r.production_item)}</div></td>
+				<td class="t-nowrap">${esc(r.total_completed_qty)} / ${esc(r.for_quantity)}</td>
+				<td class="t-nowrap">${esc(__(r.status))}</td></tr>`
 			)
 			.join("");
 		this.stage_el.innerHTML = `<div class="t-grid"><div id="t-job">${
 			card_html || `<div class="t-card"><h2>${esc(__("Scan a job card"))}</h2></div>`
 		}</div>
-			<div class="t-card t-queue"><h2>${esc(__("Queue"))}</h2><table>
-			<tr><th>${esc(__("Job Card"))}</th><th>${esc(__("Operation"))}</th><th>${esc(__("Item"))}</th>
-			<th>${esc(__("Done"))}</th><th>${esc(__("Status"))}</th></tr>${body}</table>
+			<div class="t-card t-queue"><h2>${esc(__("Queue"))}</h2><div class="t-table"><table>
+			<tr><th>${esc(__("Job Card"))}</th><th>${esc(__("Operation", null, "Manufacturing operation"))} · ${esc(
+			__("Item")
+		)}</th>
+			<th>${esc(__("Done"))}</th><th>${esc(__("Status"))}</th></tr>${body}</table></div>
 			${rows.length ? "" : `<p>${esc(__("No open job cards."))}</p>`}</div></div>`;
-		this.stage_el.querySelectorAll("[data-jc]").forEach((tr) =>
-			tr.addEventListener("click", () => this.run(() => this.open_card(tr.dataset.jc)))
-		);
+		this.stage_el
+			.querySelectorAll("[data-jc]")
+			.forEach((tr) =>
+				tr.addEventListener("click", () => this.run(() => this.open_card(tr.dataset.jc)))
+			);
 		if (card_html) this.bind_card();
 	}
 
@@ -223,14 +275,32 @@ class Terminal {
 		await this.show_queue(this.card_html(card));
 	}
 
+	// whether the server allows `action` on the card now (its answer: null when allowed, else why not)
+	allowed(c, action) {
+		return !!c.actions && c.actions[action] === null;
+	}
+
 	card_html(c) {
+		const paused = c.status === "On Hold";
+		// what the operator would do next, and why it is not possible when it is not
+		const next = paused ? "resume" : c.running_mine ? "complete" : "start";
 		const hold = c.hold_reason
-			? `<div class="t-hold">${esc(__("On quality hold: {0}", [c.hold_reason]))}</div>`
+			? `<div class="t-hold"><b>${esc(__("On quality hold: {0}", [c.hold_reason]))}</b><div>${esc(
+					__(
+						"Starting, resuming and reporting quantities wait until quality releases the hold; pausing and reporting downtime stay possible."
+					)
+			  )}</div></div>`
 			: "";
+		const blocked =
+			!c.hold_reason && c.actions && c.actions[next]
+				? `<div class="t-blocked">${esc(as_text(c.actions[next]))}</div>`
+				: "";
 		const materials = (c.materials || [])
 			.map(
 				(m) => `<tr><td>${esc(m.item_code)}</td><td>${esc(m.item_name)}</td>
-				<td>${esc(m.required_qty)} ${esc(m.uom || "")}</td><td>${esc(m.transferred_qty)}</td></tr>`
+				<td class="t-nowrap">${esc(m.required_qty)} ${esc(__(m.uom || ""))}</td><td>${esc(
+					m.transferred_qty
+				)}</td></tr>`
 			)
 			.join("");
 		const files = (c.attachments || [])
@@ -239,7 +309,22 @@ class Terminal {
 		const reasons = this.reasons
 			.map((r) => `<option value="${esc(r.name)}">${esc(r.category)} / ${esc(r.label)}</option>`)
 			.join("");
-		const paused = c.status === "On Hold";
+		const buttons = [
+			["resume", `<button class="t-start" data-act="resume">${esc(__("Resume"))}</button>`],
+			["start", `<button class="t-start" data-act="start">${esc(__("Start"))}</button>`],
+			["pause", `<button class="t-pause" data-form="pause">${esc(__("Pause"))}</button>`],
+			[
+				"complete",
+				`<button class="t-complete" data-form="complete">${esc(__("Report Quantity"))}</button>`,
+			],
+			[
+				"downtime",
+				`<button class="t-downtime" data-form="downtime">${esc(__("Report Downtime"))}</button>`,
+			],
+		]
+			.filter(([action]) => this.allowed(c, action))
+			.map(([, html]) => html)
+			.join("");
 		return `<div class="t-card" data-card="${esc(c.name)}">
 			<h2>${esc(c.name)} · ${esc(c.operation)}</h2>
 			<div>${esc(c.item_name || c.production_item)} · ${esc(c.work_order || "")} ${
@@ -254,25 +339,25 @@ class Terminal {
 				<span>${esc(__("Good"))} <b class="t-good">${esc(c.total_completed_qty)}</b></span>
 				<span>${esc(__("Scrap"))} <b>${esc(c.scrap_qty)}</b></span>
 				<span>${esc(__("Rework"))} <b>${esc(c.rework_qty)}</b></span>
-				<span>${esc(__("Remaining"))} <b>${esc(c.remaining_qty)}</b></span>
+				<span>${esc(__("Remaining"))} <b class="t-remaining">${esc(c.remaining_qty)}</b></span>
 			</div>
+			${blocked}
 			<div class="t-actions">
-				${
-					paused
-						? `<button class="t-start" data-act="resume">${esc(__("Resume"))}</button>`
-						: c.running_mine
-						? `<button class="t-pause" data-form="pause">${esc(__("Pause"))}</button>
-						   <button class="t-complete" data-form="complete">${esc(__("Complete"))}</button>`
-						: `<button class="t-start" data-act="start">${esc(__("Start"))}</button>`
-				}
-				<button class="t-downtime" data-form="downtime">${esc(__("Report Downtime"))}</button>
+				${buttons}
 				<button class="t-andon" data-form="andon">${esc(__("Andon"))}</button>
 			</div>
 			<div class="t-form" data-for="complete">
-				<label>${esc(__("Good"))} <input type="number" min="0" step="any" name="good_qty" value="0"></label>
-				<label>${esc(__("Scrap"))} <input type="number" min="0" step="any" name="scrap_qty" value="0"></label>
-				<label>${esc(__("Rework"))} <input type="number" min="0" step="any" name="rework_qty" value="0"></label>
-				<button class="t-complete" data-act="complete">${esc(__("Confirm"))}</button>
+				<label>${esc(
+					__("Good")
+				)} <input type="number" min="0" step="any" inputmode="decimal" name="good_qty" value="0"></label>
+				<label>${esc(
+					__("Scrap")
+				)} <input type="number" min="0" step="any" inputmode="decimal" name="scrap_qty" value="0"></label>
+				<label>${esc(
+					__("Rework")
+				)} <input type="number" min="0" step="any" inputmode="decimal" name="rework_qty" value="0"></label>
+				<button class="t-complete" data-review="complete">${esc(__("Next", null, "Quantity report"))}</button>
+				<div class="t-form-error" role="alert"></div>
 			</div>
 			<div class="t-form" data-for="pause">
 				<select name="pause_reason"><option value=""></option>${reasons}</select>
@@ -287,12 +372,20 @@ class Terminal {
 				<button class="t-andon" data-andon="quality">${esc(__("Quality"))}</button>
 				<button class="t-andon" data-andon="maintenance">${esc(__("Maintenance"))}</button>
 			</div>
-			${c.instructions ? `<h2 style="margin-top:12px">${esc(__("Instructions"))}</h2><div>${esc(c.instructions)}</div>` : ""}
-			${files ? `<div>${esc(__("Attachments"))}: ${files}</div>` : ""}
+			${
+				c.instructions
+					? `<h2 style="margin-top:12px">${esc(__("Instructions"))}</h2><div class="t-text">${esc(
+							c.instructions
+					  )}</div>`
+					: ""
+			}
+			${files ? `<div class="t-text">${esc(__("Attachments"))}: ${files}</div>` : ""}
 			${
 				materials
-					? `<h2 style="margin-top:12px">${esc(__("Materials"))}</h2><table><tr><th>${esc(__("Item"))}</th><th></th>
-					<th>${esc(__("Required"))}</th><th>${esc(__("Transferred"))}</th></tr>${materials}</table>`
+					? `<h2 style="margin-top:12px">${esc(
+							__("Materials")
+					  )}</h2><div class="t-table"><table><tr><th>${esc(__("Item"))}</th><th></th>
+					<th>${esc(__("Required"))}</th><th>${esc(__("Transferred"))}</th></tr>${materials}</table></div>`
 					: ""
 			}
 		</div>`;
@@ -313,12 +406,87 @@ class Terminal {
 		el.querySelectorAll("[data-act]").forEach((b) =>
 			b.addEventListener("click", () => this.run(() => this.act(b.dataset.act, el)))
 		);
+		el.querySelectorAll("[data-review]").forEach((b) =>
+			b.addEventListener("click", () => this.review_quantities(el))
+		);
 		el.querySelectorAll("[data-andon]").forEach((b) =>
 			b.addEventListener("click", () => this.run(() => this.andon(b.dataset.andon)))
 		);
 	}
 
-	async act(action, el) {
+	// The quantities typed, checked, then shown for confirmation: nothing is sent until the operator
+	// confirms them; Cancel sends nothing and leaves them in the form to correct.
+	review_quantities(el) {
+		const form = el.querySelector('.t-form[data-for="complete"]');
+		const error = form.querySelector(".t-form-error");
+		const fields = { good_qty: __("Good"), scrap_qty: __("Scrap"), rework_qty: __("Rework") };
+		const qty = {};
+		error.textContent = "";
+		form.querySelectorAll("input").forEach((i) => i.classList.remove("bad"));
+		for (const [name, label] of Object.entries(fields)) {
+			const input = form.querySelector(`[name="${name}"]`);
+			const text = input.value.trim();
+			const value = text === "" ? 0 : Number(text);
+			// a number input holds "" when what was typed is not a number
+			if (!isFinite(value) || value < 0 || input.validity.badInput) {
+				input.classList.add("bad");
+				error.textContent = __("{0}: enter a number of zero or more.", [label]);
+				input.focus();
+				return;
+			}
+			qty[name] = value;
+		}
+		const remaining = this.card.remaining_qty;
+		if (!qty.good_qty && !qty.scrap_qty && !qty.rework_qty && remaining !== 0) {
+			error.textContent = __(
+				"Enter the good, scrap or rework quantity to report; to stop working, pause."
+			);
+			form.querySelector('[name="good_qty"]').focus();
+			return;
+		}
+		const after =
+			remaining === null || remaining === undefined ? null : remaining - qty.good_qty - qty.scrap_qty;
+		const finishing = after !== null && after <= 0;
+		const box = document.createElement("div");
+		box.className = "t-confirm";
+		box.setAttribute("role", "dialog");
+		box.setAttribute("aria-modal", "true");
+		box.innerHTML = `<div class="t-confirm-box">
+			<h2>${esc(__("Report these quantities?"))}</h2>
+			<div class="t-confirm-card">${esc(this.card.name)} · ${esc(this.card.operation || "")}</div>
+			<div class="t-qty t-confirm-qty">
+				<span>${esc(__("Good"))} <b data-qty="good_qty">${esc(qty.good_qty)}</b></span>
+				<span>${esc(__("Scrap"))} <b data-qty="scrap_qty">${esc(qty.scrap_qty)}</b></span>
+				<span>${esc(__("Rework"))} <b data-qty="rework_qty">${esc(qty.rework_qty)}</b></span>
+			</div>
+			<div class="t-confirm-after">${esc(
+				after === null
+					? __("The job keeps running.")
+					: finishing
+					? __("Nothing is left to make: your work on this job card ends.")
+					: __("{0} left to make; the job keeps running.", [after])
+			)}</div>
+			<div class="t-confirm-actions">
+				<button class="t-btn" data-confirm="cancel">${esc(__("Cancel", null, "Quantity report"))}</button>
+				<button class="t-complete" data-confirm="ok">${esc(__("Confirm Report"))}</button>
+			</div>
+		</div>`;
+		this.close_confirm();
+		this.root.appendChild(box);
+		this.confirming = box;
+		box.querySelector('[data-confirm="cancel"]').addEventListener("click", () => this.close_confirm());
+		box.querySelector('[data-confirm="ok"]').addEventListener("click", () => {
+			this.close_confirm();
+			this.run(() => this.act("complete", el, qty));
+		});
+	}
+
+	close_confirm() {
+		if (this.confirming) this.confirming.remove();
+		this.confirming = null;
+	}
+
+	async act(action, el, quantities = null) {
 		const value = (name) => {
 			const f = el.querySelector(`[name="${name}"]`);
 			return f ? f.value : null;
@@ -330,11 +498,7 @@ class Terminal {
 			job_card: this.card.name,
 			workstation: this.workstation,
 		};
-		if (action === "complete") {
-			args.good_qty = value("good_qty") || 0;
-			args.scrap_qty = value("scrap_qty") || 0;
-			args.rework_qty = value("rework_qty") || 0;
-		}
+		if (action === "complete") Object.assign(args, quantities);
 		if (action === "pause") args.reason = value("pause_reason");
 		if (action === "downtime") args.reason = value("downtime_reason");
 		const r = await call("act", args, { retries: RETRIES });
@@ -346,6 +510,10 @@ class Terminal {
 			downtime: __("Downtime reported"),
 		};
 		let text = `${labels[action]} · ${this.card.name} · ${__(r.status)}`;
+		if (action === "complete")
+			text += ` · ${__("Good")} ${quantities.good_qty} · ${__("Scrap")} ${quantities.scrap_qty} · ${__(
+				"Rework"
+			)} ${quantities.rework_qty}`;
 		if (r.submitted) text += " · " + __("Job card submitted");
 		else if (r.submit_error) text += " · " + as_text(r.submit_error);
 		this.message(text, "ok");
