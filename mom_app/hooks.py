@@ -70,7 +70,7 @@ doc_events = {
 		"on_update": [
 			"mom_app.quality.overrides.job_card.on_update",
 			# shop floor: a started job puts its work order In Process
-			"mom_app.production.overrides.work_order.start_from_job_card",
+			"mom_app.production.overrides.job_card.start_work_order",
 		],
 		"before_submit": "mom_app.quality.overrides.job_card.before_submit",
 		# shop floor: scrap reported at the terminal is the process loss; OEE on submit

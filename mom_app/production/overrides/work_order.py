@@ -9,15 +9,11 @@ Under a workflow the order is submitted at its last approval, not by whoever sav
 only at submission (the warehouses, each operation's workstation) is checked when the draft is saved, so the
 last approver is not the first to learn that a field is missing.
 
-A job started on a job card (a time log, from the terminal or from ERPNext's Job Card form) puts a submitted
-work order that says "Not Started" In Process, with its actual start date: ERPNext 15 moves the status only
-on stock entries, so with "Skip Material Transfer" an order whose jobs run said "Not Started" until its
-finished goods were received (later ERPNext versions call an order In Process once an operation has begun)."""
+A job started on one of its job cards puts the order In Process (production.overrides.job_card)."""
 
 import frappe
 from frappe import _
 from frappe.model.workflow import get_workflow_name
-from frappe.utils import get_datetime
 
 
 def validate(doc, method=None):
@@ -73,22 +69,3 @@ def check_needed_for_submission(doc):
 			frappe.MandatoryError,
 			title=_("Missing Values"),
 		)
-
-
-def start_from_job_card(job_card, method=None):
-	"""Job Card on_update: the first time log of a job puts its work order In Process (see the module)."""
-	if job_card.docstatus != 0 or not job_card.work_order:
-		return
-	starts = [get_datetime(log.from_time) for log in job_card.get("time_logs") or [] if log.from_time]
-	if not starts:
-		return
-	order = frappe.db.get_value(
-		"Work Order", job_card.work_order, ["docstatus", "status", "actual_start_date"], as_dict=True
-	)
-	if not order or order.docstatus != 1 or order.status != "Not Started":
-		return
-	values = {"status": "In Process"}
-	if not order.actual_start_date:
-		values["actual_start_date"] = min(starts)
-	# as ERPNext's own update_status writes the status (db_set), telling open forms and lists
-	frappe.get_doc("Work Order", job_card.work_order).db_set(values, notify=True)

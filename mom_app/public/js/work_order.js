@@ -4,9 +4,9 @@
 //   submits the order, nobody submits it by hand;
 // - the fields the order type requires are marked mandatory (and editable) as soon as the type is chosen, so
 //   Frappe asks for them when the draft is saved, not the approver later.
-frappe.provide("mom_app.work_order");
+frappe.provide("mom.work_order");
 
-mom_app.work_order = {
+mom.work_order = {
 	show_approval(frm) {
 		if (frm.is_new() || frm.doc.docstatus !== 0 || !frappe.workflow.get_state_fieldname(frm.doctype)) {
 			return;
@@ -17,7 +17,7 @@ mom_app.work_order = {
 			.xcall("mom_app.production.api.work_order_approval.approval", { work_order: name })
 			.then((info) => {
 				if (!info || !info.state || frm.doc.name !== name || frm.doc.docstatus !== 0) return;
-				frm.set_intro(mom_app.work_order.approval_html(info), "blue");
+				frm.set_intro(mom.work_order.approval_html(info), "blue");
 			});
 	},
 
@@ -89,10 +89,10 @@ mom_app.work_order = {
 
 frappe.ui.form.on("Work Order", {
 	refresh(frm) {
-		mom_app.work_order.mark_required(frm);
-		mom_app.work_order.show_approval(frm);
+		mom.work_order.mark_required(frm);
+		mom.work_order.show_approval(frm);
 	},
 	mom_order_type(frm) {
-		mom_app.work_order.mark_required(frm);
+		mom.work_order.mark_required(frm);
 	},
 });
