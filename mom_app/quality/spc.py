@@ -218,6 +218,22 @@ def recompute(name: str, raise_holds: bool = True) -> dict:
 	return outcome
 
 
+def point_text(char, series: Series, i: int) -> str:
+	"""Which point a hold is about, as a reader finds it: the inspection (and reading) it came from and its
+	date, or the minute of the IoT signal."""
+	source = series.sources[i]
+	if source.get("quality_inspection"):
+		reading = series.keys[i].partition("#")[2]
+		if reading:
+			return _("reading {0} of inspection {1} of {2}").format(
+				reading, source["quality_inspection"], series.labels[i]
+			)
+		return _("inspection {0} of {1}").format(source["quality_inspection"], series.labels[i])
+	if char.chart_type in XBAR_CHARTS:
+		return _("the subgroup of the minutes up to {0}").format(series.labels[i])
+	return _("the value at {0}").format(series.labels[i])
+
+
 def hold_for_new_violation(char, series: Series, outcome: dict):
 	"""Raise one hold for the newest point that violates a rule marked "Open Quality Hold", unless that
 	point (or a later one) already raised one (the engine's new_violation decides)."""
@@ -237,8 +253,12 @@ def hold_for_new_violation(char, series: Series, outcome: dict):
 	from mom_app.quality.hold import raise_hold
 
 	descriptions = "; ".join(f"{rule} {_(spc.RULES[rule])}" for rule in rules)
-	reason = _("SPC {0} ({1}, {2}): point {3} violates {4}").format(
-		char.name, char.item_code, char.parameter or char.iot_tag, series.labels[newest], descriptions
+	reason = _("SPC {0} ({1}, {2}): {3} violates {4}").format(
+		char.name,
+		char.item_code,
+		char.parameter or char.iot_tag,
+		point_text(char, series, newest),
+		descriptions,
 	)
 	source = series.sources[newest]
 	batches = [source["batch_no"]] if source.get("batch_no") else []

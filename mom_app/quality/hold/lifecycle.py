@@ -13,7 +13,8 @@ from mom_app.quality.hold.dispositions import (
 	scrap_entries,
 	supplier_returns,
 )
-from mom_app.quality.hold.scope import batch_stock, downstream_batches, job_cards_for, work_orders_consuming
+from mom_app.quality.hold.held_stock import stock_by_batch
+from mom_app.quality.hold.scope import downstream_batches, job_cards_for, work_orders_consuming
 
 NOTIFY_ROLES = ("Quality Inspector", "Production Supervisor")
 
@@ -88,10 +89,14 @@ def raise_hold(
 			"work_orders": "\n".join(work_orders),
 		}
 	)
+	stock = stock_by_batch(all_batches)
+	items = dict(
+		frappe.get_all("Batch", filters={"name": ("in", all_batches)}, fields=["name", "item"], as_list=True)
+	)
 	for batch in all_batches:
-		stock = batch_stock(batch)
-		item = frappe.db.get_value("Batch", batch, "item")
-		for warehouse, qty in stock or [(None, 0.0)]:
+		item = items.get(batch)
+		# a batch not in stock (consumed, delivered, not made yet) keeps one row; the form shows where it is now
+		for warehouse, qty in stock[batch] or [(None, 0.0)]:
 			hold.append(
 				"batches",
 				{

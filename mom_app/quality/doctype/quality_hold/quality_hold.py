@@ -8,6 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from mom_app.quality import hold as holds
+from mom_app.quality.hold.held_stock import batches_now, stock_by_batch
 
 RELEASE_ROLES = ("Quality Inspector", "MOM Manager", "System Manager")
 
@@ -18,6 +19,43 @@ class QualityHold(Document):
 			self.raised_on = frappe.utils.now_datetime()
 		if not (self.reason or "").strip():
 			frappe.throw(_("Give the reason for the hold."))
+		if self.is_new() and self.source == "Manual":
+			self.set_stock_when_raised()
+
+	def set_stock_when_raised(self):
+		"""A hold entered by hand lists its batches; their item and where they are in stock (one row per
+		warehouse) are filled in as a raised hold's are."""
+		if not any(row.batch_no and not row.warehouse and not row.qty for row in self.batches):
+			return
+		names = list(dict.fromkeys(row.batch_no for row in self.batches if row.batch_no))
+		stock = stock_by_batch(names)
+		items = dict(
+			frappe.get_all("Batch", filters={"name": ("in", names)}, fields=["name", "item"], as_list=True)
+		)
+		rows, seen = [], set()
+		for row in self.batches:
+			if not row.batch_no or row.warehouse or row.qty or row.batch_no in seen:
+				rows.append(row.as_dict(no_default_fields=True))
+				continue
+			seen.add(row.batch_no)
+			for warehouse, qty in stock.get(row.batch_no) or [(None, 0.0)]:
+				rows.append(
+					{
+						"batch_no": row.batch_no,
+						"item_code": row.item_code or items.get(row.batch_no),
+						"warehouse": warehouse,
+						"qty": qty,
+						"relation": row.relation,
+					}
+				)
+		self.set("batches", rows)
+
+	@frappe.whitelist()
+	def batches_now(self) -> list[dict]:
+		"""Each held batch's stock now and its latest movements (see mom_app.quality.hold.held_stock)."""
+		hold = frappe.get_doc(self.doctype, self.name)
+		hold.check_permission("read")
+		return batches_now(hold)
 
 	def after_insert(self):
 		if self.source == "Manual" and not self.flags.get("from_engine"):
