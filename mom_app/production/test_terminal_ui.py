@@ -111,6 +111,11 @@ class TestTerminalOnTabletAndPhone(FrappeTestCase):
 				for chip in ("#t-employee", "#t-workstation"):
 					self.assertFalse(page.locator(chip).is_visible(), chip)
 				self.assert_fits(size)
+				# the page takes the screen's width, not its content's (the website's body is a flex column)
+				width = page.evaluate(
+					"() => document.querySelector('#t-stage .t-card').getBoundingClientRect().width"
+				)
+				self.assertGreater(width, size["width"] * 0.9)
 				self.session.screenshot(f"terminal-{name}-sign-in")
 				self.sign_in_and_open(job_card)
 				self.assertTrue(page.locator("#t-employee").is_visible())

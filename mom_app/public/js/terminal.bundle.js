@@ -360,7 +360,7 @@ class Terminal {
 				<div class="t-form-error" role="alert"></div>
 			</div>
 			<div class="t-form" data-for="pause">
-				<select name="pause_reason"><option value=""></option>${reasons}</select>
+				<select name="pause_reason"><option value="">${esc(__("Reason (optional)"))}</option>${reasons}</select>
 				<button class="t-pause" data-act="pause">${esc(__("Confirm"))}</button>
 			</div>
 			<div class="t-form" data-for="downtime">
