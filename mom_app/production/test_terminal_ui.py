@@ -116,6 +116,11 @@ class TestTerminalOnTabletAndPhone(FrappeTestCase):
 					"() => document.querySelector('#t-stage .t-card').getBoundingClientRect().width"
 				)
 				self.assertGreater(width, size["width"] * 0.9)
+				# a shop-floor page: no website navbar or footer (newsletter box, "Powered by ERPNext")
+				self.assertEqual(
+					page.locator("footer, .web-footer, nav.navbar, input[type='email']").count(), 0
+				)
+				self.assertNotIn("ERPNext", page.inner_text("body"))
 				self.session.screenshot(f"terminal-{name}-sign-in")
 				self.sign_in_and_open(job_card)
 				self.assertTrue(page.locator("#t-employee").is_visible())
