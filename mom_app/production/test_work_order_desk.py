@@ -99,6 +99,23 @@ class TestWorkOrderStatusAtStart(FrappeTestCase):
 		make_time_log({"job_card_id": card, "start_time": str(now_datetime()), "status": "Work In Progress"})
 		self.assertEqual(self.state(order).status, "Stopped")
 
+	def test_orders_started_before_the_rule_are_moved_once(self):
+		from erpnext.manufacturing.doctype.job_card.job_card import make_time_log
+
+		from mom_app.patches.v0_1 import work_orders_in_process_008
+
+		order, card = released_order(self.route)
+		start = now_datetime().replace(microsecond=0)
+		make_time_log({"job_card_id": card, "start_time": str(start), "status": "Work In Progress"})
+		frappe.db.set_value(
+			"Work Order", order, {"status": "Not Started", "actual_start_date": None}
+		)  # as it was left before
+		untouched, _card = released_order(self.route)
+		work_orders_in_process_008.execute()
+		self.assertEqual(self.state(order).status, "In Process")
+		self.assertEqual(get_datetime(self.state(order).actual_start_date), start)
+		self.assertEqual(self.state(untouched).status, "Not Started")
+
 
 class TestApprovalHint(FrappeTestCase):
 	@classmethod
