@@ -208,9 +208,17 @@ def test_unordered_batch_equals_ordered_and_first_of_equal_times_counts():
 
 
 def test_non_finite_samples_are_skipped():
-	state, events = run(
-		above(), [(0, 70), (math.nan, 90), (5, math.nan), (6, math.inf), (math.inf, 95), (7, 75)]
-	)
+	samples = [
+		(0, 70),
+		(math.nan, 90),
+		(5, math.nan),
+		(6, math.inf),
+		(math.inf, 95),
+		(6.5, 10**400),
+		(10**400, 99),
+		(7, 75),
+	]
+	state, events = run(above(), samples)
 	assert events == [] and state.last_ts == 7 and state.last_value == 75
 
 

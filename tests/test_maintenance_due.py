@@ -353,6 +353,7 @@ def test_bad_plans_are_refused(kwargs, message):
 	"kwargs, message",
 	[
 		({"meter": math.nan}, "meter must be a finite number"),
+		({"meter": 10**400}, "meter must be a finite number"),
 		({"meter": "12"}, "meter must be a number"),
 		({"rate_per_day": math.inf}, "finite"),
 		({"last_done": "yesterday"}, "last_done must be a date"),

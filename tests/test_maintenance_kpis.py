@@ -324,6 +324,7 @@ def test_periods():
 			"labour_hours",
 		),
 		([], [{"asset": "A1", "day": date(2024, 3, 1), "running_hours": -1}], {}, "operating hours of A1"),
+		([], [{"asset": "A1", "day": date(2024, 3, 1), "running_hours": 10**400}], {}, "finite"),
 		([], [{"asset": "A1", "day": "2024-03-01", "running_hours": 1}], {}, "must be a date"),
 		([], [], {"group_by": ("line",)}, "group_by dimension"),
 		([], [], {"period": "fortnight"}, "period must be one of"),

@@ -4,6 +4,7 @@ rate and projection."""
 import json
 import math
 from datetime import date, datetime
+from decimal import Decimal
 from itertools import pairwise
 
 import pytest
@@ -146,7 +147,9 @@ def test_bad_values_are_refused_and_move_nothing():
 		(240, "12"),
 		(300, None),
 		(360, True),
+		(400, 10**400),  # too large for a float
 		(420, 15),
+		(480, Decimal("17")),  # as the database gives it
 	]
 	state, results = advance_counter(config, None, samples)
 	assert [r.reason for r in results] == [
@@ -157,9 +160,11 @@ def test_bad_values_are_refused_and_move_nothing():
 		"not_finite",
 		"not_finite",
 		"not_finite",
+		"not_finite",
+		None,
 		None,
 	]
-	assert state.total == 5
+	assert state.total == 7
 
 
 def test_bad_sample_times_raise():
@@ -234,6 +239,7 @@ def test_manual_reading_sets_the_total_and_counting_continues():
 		(H, 50.0, {}, "late"),
 		(2 * H, math.inf, {}, "not_finite"),
 		(2 * H, "50", {}, "not_finite"),
+		(2 * H, 10**400, {}, "not_finite"),
 		(2 * H, 50.0, {"max_rate_per_hour": 1}, "implausible_increase"),
 	],
 )

@@ -1,12 +1,13 @@
 """Input checks shared by the maintenance engine: each raises a ValueError that names the value.
 
-Times are naive datetimes in the site's timezone (wall-clock, as Frappe stores them) or Unix seconds;
+Numbers are int, float or Decimal (as the database gives them), never bool. Times are naive datetimes in the site's timezone (wall-clock, as Frappe stores them) or Unix seconds;
 dates are `datetime.date` (a datetime passed where a date is expected is taken by its date).
 """
 
 import math
 import numbers
 from datetime import date, datetime
+from decimal import Decimal
 
 _EPOCH = datetime(1970, 1, 1)
 SECONDS_PER_DAY = 86400.0
@@ -14,12 +15,35 @@ SECONDS_PER_DAY = 86400.0
 
 def number(value, name: str) -> float:
 	"""A finite real number (bool is refused: True is not a number here)."""
-	if isinstance(value, bool) or not isinstance(value, numbers.Real):
+	kind = type(value)
+	if kind is float and math.isfinite(value):  # the common case first: no ABC check
+		return value
+	if kind is not int and not is_number(value):
 		raise ValueError(f"{name} must be a number, got {value!r}")
-	value = float(value)
+	try:
+		value = float(value)
+	except OverflowError:
+		value = math.inf
 	if not math.isfinite(value):
 		raise ValueError(f"{name} must be a finite number, got {value!r}")
 	return value
+
+
+def is_number(value) -> bool:
+	"""int, float or Decimal (the database's decimals); never bool."""
+	return not isinstance(value, bool) and isinstance(value, numbers.Real | Decimal)
+
+
+def as_float(value) -> float:
+	"""A number as a float (NaN when it is not a number, infinite when too large for a float)."""
+	if type(value) is float:
+		return value
+	if not is_number(value):
+		return math.nan
+	try:
+		return float(value)
+	except OverflowError:
+		return math.inf if value > 0 else -math.inf
 
 
 def optional_number(value, name: str) -> float | None:

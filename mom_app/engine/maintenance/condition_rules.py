@@ -29,33 +29,37 @@ The rules (x is the measured value of a sample):
   computed when a sample is at least `rate_seconds` after the reference sample, which it then becomes
   (the first sample is the first reference); a sample in between keeps the last rate. Until a first rate
   exists nothing is judged.
-- sample and hold: a measured value holds until the next sample. The condition holding since `since`
-  (the first sample where it held) makes an *occurrence* at since + on_delay, if it still held then - at the
-  sample itself when on_delay is 0, else at that time, seen at the first sample at or after it (whatever
-  that sample's value). A sample where the condition does not hold before the on-delay has run out ends
-  it: nothing happened.
+- sample and hold: a measured value holds until the next sample. When the condition begins to hold (at a
+  sample, `since`) and keeps holding for `on_delay` seconds, that is an *occurrence* at since + on_delay:
+  with on_delay 0 at that sample itself, else seen at the first sample at or after since + on_delay - with
+  the value held until then, whatever the new sample says (it is judged next). A sample where the condition
+  no longer holds before the on-delay has run out ends the episode: nothing happened.
 - repeat: the rule fires at the occurrence that makes `repeat_count` occurrences within `repeat_window`
   seconds (the first and the last at most repeat_window apart). With repeat_count 1 every occurrence fires.
   After an occurrence that did not fire, the next one needs the value back inside the clear limits first
   (so noise around the limit is not counted many times).
 - clear: a fired rule clears when the value is back inside by the deadband - Above: x <= high - deadband;
-  Below: x >= low + deadband; Outside: both - and stays there for `off_delay` (as on-delay: at the sample,
-  or at clear_since + off_delay seen at a later sample). A fired rule does not fire again until it cleared.
-- order and idempotency: the samples of a call are sorted by time; a sample at or before the last one seen
-  (`last_ts`) is ignored - a re-delivered sample changes nothing. A sample with a non-finite time or value
-  is skipped. So the same samples give the same events whether they come in one call or many, and a
-  state saved with to_dict() and read back with from_dict() between two calls (a collector restart)
-  continues exactly as if nothing had happened.
+  Below: x >= low + deadband; Outside: both - and stays there for `off_delay` (held like the on-delay: at
+  the sample when off_delay is 0, else at clear_since + off_delay, seen at the first sample at or after it).
+  A fired rule does not fire again until it cleared.
+- order and idempotency: the samples of a call are sorted by time (of samples at the same time the first
+  counts); a sample at or before the last one seen (`last_ts`) is ignored - a re-delivered sample changes
+  nothing. A sample with a non-finite time or value is skipped (a value that is not a number - a string,
+  None, a bool - counts as not finite; int and Decimal are numbers). So the same samples give the same
+  events whether they come in one call or many, and a state saved with to_dict() and read back with
+  from_dict() between two calls (a collector restart) continues exactly as if nothing had happened.
 - hold_until(rule, state, now) feeds the last value again at `now`: readings sampled with a deadband come
   only when the value changes, so an on-delay in progress (or an off-delay) can be completed by a clock
   tick or a device heartbeat without a new value. It is an ordinary sample: a later reading at or before
   `now` is then ignored.
 
 Cost: a sample in a quiet state (not fired, condition not holding) of a Value rule is one comparison; the
-state is a frozen dataclass of ten small fields, built once per call. `needs_saving(old, new)` tells the
-adapter when the state must be written: only the time bookkeeping changed (last_ts, last value, rate
-reference) in a quiet state, then replaying from the older saved state gives the same events, so the writer
-need not store the state of every rule on every batch.
+new state is built once per call. `needs_saving(old, new)` tells the adapter when the state must be
+written: when the rule fired, cleared, or an on-delay, off-delay or repeat count is in progress. When only
+the time bookkeeping moved (last_ts, last value, rate reference) the rule stayed quiet, and a restart from
+the older saved state gives the same events for a Value rule (the samples it missed were all quiet); a Rate
+rule then takes its first rate over the longer span since its saved reference. So the writer need not store
+every rule's state on every batch.
 """
 
 import math
@@ -66,6 +70,7 @@ from datetime import datetime
 from operator import itemgetter
 
 from mom_app.engine.maintenance._values import (
+	as_float,
 	non_negative,
 	number,
 	one_of,
@@ -219,7 +224,7 @@ _SIGNIFICANT = ("active", "since", "counted", "clear_since", "occurrences")
 
 def needs_saving(old: RuleState | None, new: RuleState) -> bool:
 	"""True when `new` differs from `old` in more than the time bookkeeping (module docstring)."""
-	old = old or RuleState()
+	old = old or _FRESH
 	return any(getattr(old, name) != getattr(new, name) for name in _SIGNIFICANT)
 
 
@@ -230,16 +235,10 @@ def _time(ts) -> float:
 		return seconds(ts, "sample time")
 	if isinstance(ts, bool) or not isinstance(ts, int | float):
 		raise ValueError(f"sample time must be Unix seconds or a datetime, got {ts!r}")
-	return float(ts)
-
-
-def _value(value) -> float:
-	if type(value) is float:
-		return value
 	try:
-		return float(value)  # int, Decimal from the database
-	except (TypeError, ValueError):
-		return math.nan
+		return float(ts)
+	except OverflowError:
+		return _INF  # skipped as not finite
 
 
 def step(rule: Rule, state: RuleState | Mapping | None, samples: Iterable[tuple]) -> tuple[RuleState, list]:
@@ -252,8 +251,13 @@ def step(rule: Rule, state: RuleState | Mapping | None, samples: Iterable[tuple]
 	for ts, v in samples:
 		t = ts if type(ts) is float else _time(ts)
 		if -_INF < t < _INF:  # a sample without a finite time is skipped (and cannot upset the sort)
-			append((t, v if type(v) is float else _value(v)))
+			append((t, v if type(v) is float else as_float(v)))
 	ordered.sort(key=_first)  # by time only: of samples at the same time the first one counts
+	return _run(rule, state, ordered)
+
+
+def _run(rule: Rule, state: RuleState, ordered: list) -> tuple[RuleState, list]:
+	"""step() on samples already (float ts, float value), finite times, sorted by time."""
 	lo, hi, clear_lo, clear_hi = rule.limits
 	# the quiet test in finite bounds: an infinite or NaN value never passes it
 	quiet_lo, quiet_hi = max(lo, -_MAX), min(hi, _MAX)
@@ -333,19 +337,32 @@ def step(rule: Rule, state: RuleState | Mapping | None, samples: Iterable[tuple]
 			since, counted = None, False
 		quiet_value = not is_rate and not active and since is None
 
-	new_state = RuleState(
-		last_ts=None if last == -_INF else last,
-		last_value=last_value,
-		measured=measured,
-		active=active,
-		since=since,
-		counted=counted,
-		clear_since=clear_since,
-		occurrences=tuple(occurrences),
-		ref_ts=ref_ts,
-		ref_value=ref_value,
+	new_state = _trusted_state(
+		None if last == -_INF else last,
+		last_value,
+		measured,
+		active,
+		since,
+		counted,
+		clear_since,
+		tuple(occurrences),
+		ref_ts,
+		ref_value,
 	)
 	return new_state, events
+
+
+_FIELDS = tuple(RuleState.__dataclass_fields__)
+_set = object.__setattr__
+
+
+def _trusted_state(*values) -> RuleState:
+	"""A RuleState built by _run() itself, without the checks of __post_init__ (they are for states that come
+	from outside: the database, the adapter)."""
+	state = object.__new__(RuleState)
+	for name, value in zip(_FIELDS, values, strict=True):
+		_set(state, name, value)
+	return state
 
 
 def _occur(at: float, occurrences: list, repeat: int, window: float) -> tuple[bool, int, list]:
@@ -379,15 +396,28 @@ def evaluate_readings(
 	(keyed by rule key; write those where needs_saving(old, new)) and all events, oldest first. A rule
 	missing from `states` starts fresh."""
 	grouped: dict = {}
+	get = grouped.get
 	for series, ts, value in readings:
-		if series in rules_by_series:
-			grouped.setdefault(series, []).append((ts, value))
+		samples = get(series)
+		if samples is None:
+			if series not in rules_by_series:
+				continue
+			samples = grouped[series] = []
+		t = ts if type(ts) is float else _time(ts)
+		if -_INF < t < _INF:
+			samples.append((t, value if type(value) is float else as_float(value)))
 	new_states: dict = {}
 	events: list = []
 	for series, samples in grouped.items():
+		samples.sort(key=_first)
 		for rule_key in rules_by_series[series]:
-			rule = rules[rule_key]
-			new_states[rule_key], fired = step(rule, states.get(rule_key), samples)
+			state = states.get(rule_key)
+			if not isinstance(state, RuleState):
+				state = RuleState.from_dict(state)
+			new_states[rule_key], fired = _run(rules[rule_key], state, samples)
 			events.extend(fired)
 	events.sort(key=lambda e: e.ts)
 	return new_states, events
+
+
+_FRESH = RuleState()

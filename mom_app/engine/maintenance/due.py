@@ -55,12 +55,12 @@ Rules:
 The reason is one code (the strongest trigger: due before lead, calendar before meter when both are equal),
 with the figures in `details` for the adapter to put into its own translated sentence:
 
-    due_by_calendar     {"due_date"}                                 today >= calendar due date
+    due_by_calendar     {"due_date", "days_left"}  (0 or less: -days overdue)  today >= calendar due date
     due_by_meter        {"due_value", "meter"}                       meter >= due value
     lead_by_calendar    {"due_date", "days_left"}                    within lead_days of the calendar date
     lead_by_meter       {"due_value", "meter", "units_left", "days_left"}   within lead_units
     lead_by_projection  {"due_value", "meter", "units_left", "days_left", "rate_per_day", "projected_date"}
-    not_due             the next trigger's figures (as the lead codes)
+    not_due             the next trigger's figures (as the lead codes), "trigger": "calendar" or "meter"
     no_meter_reading    a meter-only plan without a reading
 
 `days_left` is a float (2.3 days at the current rate) for meter codes and whole days for calendar codes;

@@ -16,10 +16,12 @@ Inputs (times: naive datetimes in the site's timezone or Unix seconds; dates: `d
   technicians' logged time), "downtime_hours" (missing: computed, see below), "cost"; "workstation" and
   "category" when the order says them (else taken from `assets`).
 - `operating`: rows of the assets' operating time, at any granularity (a day per asset, as the OEE Records
-  give it): "asset", "day" (date), "running_hours" (Running time from the machine state log; None where
-  there is no state log), "planned_busy_hours" (used where running_hours is None).
-- `assets`: asset -> {"workstation", "category"}: the group of rows that do not say it, and the number of
-  assets per group for the cost per asset (missing: the assets seen in the group's rows).
+  give it, or already summed per asset and month): "asset", "day" (date; of a sum, its first day),
+  "running_hours" (Running time from the machine state log; None where there is no state log),
+  "planned_busy_hours" (used where running_hours is None). They are grouped through their asset.
+- `assets`: asset -> {"workstation", "category"}: the group of an asset's operating rows and of orders that
+  do not say theirs, and the number of assets per group for the cost per asset (missing: the assets seen
+  in the group's rows).
 
 Grouping: `group_by` is a tuple of DIMENSIONS (() for all together); `period` buckets by the day of each
 row (weeks start on Monday; a row's period is given by its first day). Rows outside [start, end] (dates,
@@ -58,8 +60,8 @@ Each result row: the group's dimensions, "period" (its first day, or None) and:
                            left out of the sums above, never counted negative
 
 A ratio without a denominator is None. Bad values (a NaN or negative hour figure, a missing `reported`, an
-unknown type or dimension) raise ValueError naming the row. The rows are read once (O(rows)); the backlog
-is one sorted sweep per group.
+unknown type or dimension) raise ValueError naming the row. The rows are read once (O(rows): operating rows
+are summed per asset and period first); the backlog is one sorted sweep per group.
 """
 
 import math
@@ -68,7 +70,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 
-from mom_app.engine.maintenance._values import as_date, one_of, seconds
+from mom_app.engine.maintenance._values import as_date, as_float, is_number, one_of, seconds
 from mom_app.engine.maintenance.orders import CORRECTIVE, ORDER_TYPES, PLANNED_TYPES
 
 DIMENSIONS = ("asset", "workstation", "category")
@@ -76,6 +78,7 @@ DAY, WEEK, MONTH, QUARTER, YEAR = "day", "week", "month", "quarter", "year"
 PERIODS = (None, DAY, WEEK, MONTH, QUARTER, YEAR)
 _EPOCH = datetime(1970, 1, 1)
 _INF = math.inf
+_MISSING = object()
 
 # Accumulator slots.
 (
@@ -126,10 +129,35 @@ def period_end(day: date, period: str) -> date:
 	return date(index // 12, index % 12 + 1, 1) - timedelta(days=1)
 
 
+def _ts(value, what: str) -> float | None:
+	"""Unix seconds of a naive datetime or a number; None stays None."""
+	if value is None:
+		return None
+	if type(value) is datetime and value.tzinfo is None:
+		return (value - _EPOCH).total_seconds()
+	return seconds(value, what)
+
+
+def _row_ts(row: Mapping, field: str, name) -> float | None:
+	value = row.get(field)
+	if value is None:
+		return None
+	if type(value) is datetime and value.tzinfo is None:
+		return (value - _EPOCH).total_seconds()
+	return seconds(value, f"order {name}: {field}")
+
+
+def _row_hours(row: Mapping, field: str, name) -> float:
+	value = row.get(field)
+	if type(value) is float and 0 <= value < _INF:
+		return value
+	return _hours(value, f"order {name}: {field}")
+
+
 def _moment(value, what: str) -> tuple[float, date]:
 	"""(Unix seconds, date) of a naive datetime or Unix seconds."""
 	if isinstance(value, datetime):
-		return seconds(value, what), value.date()
+		return _ts(value, what), value.date()
 	ts = seconds(value, what)
 	return ts, (_EPOCH + timedelta(seconds=ts)).date()
 
@@ -137,14 +165,13 @@ def _moment(value, what: str) -> tuple[float, date]:
 def _hours(value, what: str) -> float:
 	if value is None:
 		return 0.0
-	if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < _INF:
-		try:
-			value = float(value)  # a Decimal from the database
-		except (TypeError, ValueError):
+	if type(value) is not float:
+		if not is_number(value):
 			raise ValueError(f"{what} must be a number of at least 0, got {value!r}")
-		if not 0 <= value < _INF:
-			raise ValueError(f"{what} must be a finite number of at least 0, got {value!r}")
-	return float(value)
+		value = as_float(value)  # int, Decimal from the database
+	if not 0 <= value < _INF:
+		raise ValueError(f"{what} must be a finite number of at least 0, got {value!r}")
+	return value
 
 
 def _end_seconds(day: date) -> float:
@@ -194,18 +221,29 @@ def compute(
 
 	group_cache: dict = {}
 
+	row_dims = tuple(dim for dim in group_by if dim != "asset")
+
 	def group_of(row: Mapping) -> tuple:
+		"""The row's group: its asset's (from `assets`), where the row does not name its own."""
 		asset = row.get("asset")
-		own = tuple(row.get(dim) for dim in group_by)
-		if None not in own or asset is None:
-			return own
 		cached = group_cache.get(asset)
 		if cached is None:
-			info = assets.get(asset) or {}
+			info = (assets.get(asset) if asset is not None else None) or {}
 			cached = group_cache[asset] = tuple(
 				asset if dim == "asset" else info.get(dim) for dim in group_by
 			)
-		return tuple(o if o is not None else c for o, c in zip(own, cached, strict=True))
+		if not row_dims or all(row.get(dim) is None for dim in row_dims):
+			return cached
+		return tuple(
+			c if dim == "asset" or row.get(dim) is None else row.get(dim)
+			for dim, c in zip(group_by, cached, strict=True)
+		)
+
+	def see(group: tuple, asset):
+		seen = seen_assets.get(group)
+		if seen is None:
+			seen = seen_assets[group] = set()
+		seen.add(asset)
 
 	acc: dict = {}
 	names: dict = {}
@@ -220,46 +258,53 @@ def compute(
 			bad[key] = []
 		return a
 
+	# Operating time: summed per asset and period first (one dict update a row), then into the groups.
+	per_asset: dict = {}
 	for row in operating:
-		day = as_date(row.get("day"), "operating day")
-		if not lo <= day <= hi:
+		day = row.get("day")
+		if type(day) is not date:
+			day = as_date(day, "operating day")
+		if day < lo or day > hi:
 			continue
 		hours = row.get("running_hours")
 		if hours is None:
 			hours = row.get("planned_busy_hours")
-		hours = _hours(hours, f"operating hours of {row.get('asset')} on {day}")
-		group = group_of(row)
-		key = (group, bucket(day))
-		slot(key)[_OPERATING] += hours
-		seen_assets.setdefault(group, set()).add(row.get("asset"))
+		if type(hours) is not float or not 0 <= hours < _INF:
+			hours = _hours(hours, f"operating hours of {row.get('asset')} on {day}")
+		p = period_of.get(day, _MISSING)
+		if p is _MISSING:
+			p = bucket(day)
+		asset = row.get("asset")
+		sums = per_asset.get(asset)  # nested dicts: no tuple (no garbage-collector work) per row
+		if sums is None:
+			sums = per_asset[asset] = {}
+		sums[p] = sums.get(p, 0.0) + hours
+	for asset, sums in per_asset.items():
+		group = group_of({"asset": asset})
+		see(group, asset)
+		for p, hours in sums.items():
+			slot((group, p))[_OPERATING] += hours
 
 	backlog_events: dict = {}
 	for row in orders:
 		name = row.get("name")
-		what = f"order {name}"
-		order_type = one_of(row.get("type"), f"{what}: type", ORDER_TYPES)
+		order_type = row.get("type")
+		if order_type not in ORDER_TYPES:
+			one_of(order_type, f"order {name}: type", ORDER_TYPES)
 		planned = order_type in PLANNED_TYPES
 		failure = row.get("failure")
 		failure = order_type == CORRECTIVE if failure is None else bool(failure)
 		if row.get("reported") is None:
-			raise ValueError(f"{what} has no reported time")
-		t_rep, d_rep = _moment(row["reported"], f"{what}: reported")
-		t_ack = (
-			None if row.get("acknowledged") is None else seconds(row["acknowledged"], f"{what}: acknowledged")
-		)
-		t_start = (
-			None if row.get("repair_start") is None else seconds(row["repair_start"], f"{what}: repair_start")
-		)
-		t_back = (
-			None
-			if row.get("back_in_service") is None
-			else seconds(row["back_in_service"], f"{what}: back_in_service")
-		)
+			raise ValueError(f"order {name} has no reported time")
+		t_rep, d_rep = _moment(row["reported"], f"order {name}: reported")
+		t_ack = _row_ts(row, "acknowledged", name)
+		t_start = _row_ts(row, "repair_start", name)
+		t_back = _row_ts(row, "back_in_service", name)
 		done = row.get("completed")
-		t_done, d_done = (None, None) if done is None else _moment(done, f"{what}: completed")
-		estimated = _hours(row.get("estimated_hours"), f"{what}: estimated_hours")
+		t_done, d_done = (None, None) if done is None else _moment(done, f"order {name}: completed")
+		estimated = _row_hours(row, "estimated_hours", name)
 		group = group_of(row)
-		seen_assets.setdefault(group, set()).add(row.get("asset"))
+		see(group, row.get("asset"))
 
 		if estimated:
 			events = backlog_events.setdefault(group, [])
@@ -289,11 +334,11 @@ def compute(
 				else:
 					a[_ACKS] += 1
 					a[_ACK_S] += t_ack - t_rep
-			labour = _hours(row.get("labour_hours"), f"{what}: labour_hours")
+			labour = _row_hours(row, "labour_hours", name)
 			a[_PLANNED_H if planned else _UNPLANNED_H] += labour
 			downtime = row.get("downtime_hours")
 			if downtime is not None:
-				downtime = _hours(downtime, f"{what}: downtime_hours")
+				downtime = _row_hours(row, "downtime_hours", name)
 			elif t_back is not None and (failure or t_start is not None):
 				span = t_back - (t_rep if failure else t_start)
 				if span < 0:
@@ -303,13 +348,14 @@ def compute(
 			else:
 				downtime = 0.0
 			a[_PLANNED_DT if planned else _UNPLANNED_DT] += downtime
-			a[_COST] += _hours(row.get("cost"), f"{what}: cost")
+			a[_COST] += _row_hours(row, "cost", name)
 			if inconsistent:
 				bad[key].append(name)
 
 		due = row.get("due")
 		if planned and due is not None:
-			due = as_date(due, f"{what}: due")
+			if type(due) is not date:
+				due = as_date(due, f"order {name}: due")
 			if lo <= due <= hi and (d_done is not None or as_of_day is None or due < as_of_day):
 				key = (group, bucket(due))
 				a = slot(key)
@@ -331,17 +377,25 @@ def compute(
 			g = tuple(asset if dim == "asset" else (info or {}).get(dim) for dim in group_by)
 			asset_count[g] = asset_count.get(g, 0) + 1
 
-	rows = []
-	for key in sorted(acc, key=_sort_key):
-		group, first = key
-		a = acc[key]
-		if period is None:
-			cutoff_day = end
-		else:
-			cutoff_day = period_end(first, period)
+	cutoffs: dict = {}
+
+	def cutoff_of(first: date | None) -> float:
+		"""The backlog's moment for a period: its end, or the end of the range or as_of if earlier."""
+		cutoff = cutoffs.get(first)
+		if cutoff is None:
+			cutoff_day = end if period is None else period_end(first, period)
 			if end is not None and end < cutoff_day:
 				cutoff_day = end
-		cutoff = min(_end_seconds(cutoff_day) if cutoff_day is not None else _INF, as_of_s)
+			cutoff = min(_end_seconds(cutoff_day) if cutoff_day is not None else _INF, as_of_s)
+			cutoffs[first] = cutoff
+		return cutoff
+
+	group_order = {group: _group_sort_key(group) for group in {key[0] for key in acc}}
+	rows = []
+	for key in sorted(acc, key=lambda k: (group_order[k[0]], k[1] or date.min)):
+		group, first = key
+		a = acc[key]
+		cutoff = cutoff_of(first)
 		open_hours = 0.0
 		if group in backlog:
 			times, sums = backlog[group]
@@ -394,6 +448,6 @@ def _figures(a: list, backlog_hours: float, n_assets: int) -> dict:
 	}
 
 
-def _sort_key(key):
-	group, first = key
-	return (tuple((v is None, str(v) if v is not None else "") for v in group), first or date.min)
+def _group_sort_key(group: tuple) -> tuple:
+	"""Groups in the order of their names, a missing name (None) last."""
+	return tuple((v is None, str(v) if v is not None else "") for v in group)

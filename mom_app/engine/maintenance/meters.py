@@ -22,7 +22,11 @@ API (times: naive datetimes in the site's timezone or Unix seconds; dates: `date
 
 `MeterResult(ts, raw, kind, increase, total, reason)`: `kind` is one of KINDS, `increase` what this sample
 added to the total (meter units), `total` the total after it, `reason` a code of REASONS when the sample was
-refused or ignored (else None).
+refused or ignored, or - for `rebased` - why the jump to the new level was not counted (else None). Values
+are numbers (int, float, Decimal); anything else (a string, None, a bool) is `not_finite`.
+
+Rollover by the tag's data type (engine.modbus_codec): uint16 65536, uint32 4294967296; a float register
+does not wrap (None).
 
 Counter rules, per sample in time order (a batch may come in any order: it is sorted first):
 
@@ -72,6 +76,7 @@ from datetime import date, timedelta
 from mom_app.engine.maintenance._values import (
 	SECONDS_PER_DAY,
 	as_date,
+	as_float,
 	non_negative,
 	number,
 	optional_number,
@@ -232,15 +237,15 @@ def advance_counter(
 	s_ts, s_raw, suspects, gain = state.suspect_ts, state.suspect_raw, state.suspects, state.suspect_gain
 	results: list[MeterResult] = []
 	for ts, raw in parsed:
+		raw = as_float(raw)
 		if seen is not None and ts <= seen:
-			results.append(MeterResult(ts, _raw_float(raw), IGNORED, 0.0, total, "late"))
+			results.append(MeterResult(ts, raw, IGNORED, 0.0, total, "late"))
 			continue
 		reason = _raw_problem(config, raw)
 		if reason:
 			seen = ts
-			results.append(MeterResult(ts, _raw_float(raw), REFUSED, 0.0, total, reason))
+			results.append(MeterResult(ts, raw, REFUSED, 0.0, total, reason))
 			continue
-		raw = float(raw)
 		seen = ts
 		if base_raw is None:
 			base_ts, base_raw = ts, raw
@@ -274,15 +279,8 @@ def advance_counter(
 	return new_state, results
 
 
-def _raw_float(raw) -> float:
-	try:
-		return float(raw)
-	except (TypeError, ValueError):
-		return math.nan
-
-
-def _raw_problem(config: CounterConfig, raw) -> str | None:
-	if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+def _raw_problem(config: CounterConfig, raw: float) -> str | None:
+	if not math.isfinite(raw):
 		return "not_finite"
 	if raw < 0:
 		return "negative"
@@ -302,21 +300,21 @@ def apply_manual(
 	A refused reading leaves the state as it was."""
 	state = state or CounterState()
 	ts = seconds(ts, "reading time")
-	raw = _raw_float(value)
-	if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-		return state, MeterResult(ts, raw, REFUSED, 0.0, state.total, "not_finite")
+	value = as_float(value)
+	if not math.isfinite(value):
+		return state, MeterResult(ts, value, REFUSED, 0.0, state.total, "not_finite")
 	if state.seen_ts is not None and ts <= state.seen_ts:
-		return state, MeterResult(ts, raw, REFUSED, 0.0, state.total, "late")
+		return state, MeterResult(ts, value, REFUSED, 0.0, state.total, "late")
 	if value < state.total:
-		return state, MeterResult(ts, raw, REFUSED, 0.0, state.total, "below_total")
+		return state, MeterResult(ts, value, REFUSED, 0.0, state.total, "below_total")
 	if max_rate_per_hour is not None and state.seen_ts is not None:
 		rate = positive(max_rate_per_hour, "max_rate_per_hour")
 		allowed = _allowed(rate, non_negative(jitter_seconds, "jitter_seconds"), ts - state.seen_ts)
 		if value - state.total > allowed:
-			return state, MeterResult(ts, raw, REFUSED, 0.0, state.total, "implausible_increase")
-	increase = float(value) - state.total
-	new_state = replace(state, total=float(value), seen_ts=ts)
-	return new_state, MeterResult(ts, raw, MANUAL, increase, new_state.total)
+			return state, MeterResult(ts, value, REFUSED, 0.0, state.total, "implausible_increase")
+	increase = value - state.total
+	new_state = replace(state, total=value, seen_ts=ts)
+	return new_state, MeterResult(ts, value, MANUAL, increase, new_state.total)
 
 
 # -- usage rate and projection ----------------------------------------------------------------------------
