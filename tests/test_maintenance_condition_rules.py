@@ -190,6 +190,28 @@ def test_repeat_with_on_delay_counts_only_episodes_that_held():
 # -- the state machine's promises -------------------------------------------------------------------------
 
 
+def test_a_restart_in_an_on_delay_neither_loses_it_nor_fires_twice():
+	rule = above(on_delay=120)
+	samples = [(0, 85), (60, 86), (130, 87), (200, 88), (260, 70)]
+	_, uninterrupted = run(rule, samples)
+	assert brief(uninterrupted) == [(FIRED, 120, 86), (CLEARED, 260, 70)]
+	# The collector stops after 60 s with the on-delay running; its state was saved as JSON.
+	saved = json.dumps(run(rule, samples[:2])[0].to_dict())
+	# After the restart the broker delivers the two readings it had again, then the new ones.
+	_, events = run(rule, samples, RuleState.from_dict(json.loads(saved)))
+	assert brief(events) == brief(uninterrupted)
+	# and a second restart from the state saved after the firing fires nothing again
+	state_after, _ = run(rule, samples[:3])
+	again = run(rule, samples, RuleState.from_dict(json.loads(json.dumps(state_after.to_dict()))))[1]
+	assert brief(again) == [(CLEARED, 260, 70)]
+
+
+def test_no_samples_change_nothing():
+	state, _ = run(above(on_delay=60), [(0, 90)])
+	assert run(above(on_delay=60), [], state) == (state, [])
+	assert run(above(), []) == (RuleState(), [])
+
+
 def test_redelivered_samples_change_nothing():
 	rule = above(on_delay=60, off_delay=30)
 	samples = [(0, 85), (30, 86), (70, 60), (90, 61)]

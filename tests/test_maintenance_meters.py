@@ -130,6 +130,12 @@ def test_late_and_redelivered_samples_add_nothing():
 	assert again == state
 
 
+def test_no_samples_change_nothing():
+	state, _ = advance_counter(CounterConfig(), None, [(0, 5), (60, 7)])
+	assert advance_counter(CounterConfig(), state, []) == (state, [])
+	assert advance_counter(CounterConfig(), None, []) == (CounterState(), [])
+
+
 def test_unordered_batch_equals_ordered():
 	ordered = [(0, 0), (60, 10), (120, 5), (180, 30)]
 	a = advance_counter(CounterConfig(), None, ordered)
