@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The operator terminal API under load: 20 simulated operators against a served site, over HTTP.
 
-Each operator logs in (POST /api/method/login), scans its badge (sign_in) and then, for --cycles rounds,
-scans its job card (scan_job_card), starts it and completes one good piece (act start / act complete), with
-a client-made id per action. Two operators share each job card, so the job card's row lock is contended; the
+Each operator logs in (POST /api/method/login), scans its badge (sign_in), starts its job card once (act
+start, in the first round) and then, for --cycles rounds, scans its job card (scan_job_card) and reports one
+good piece (act complete: the operator's time log closes with the piece and a new one opens, so the job keeps
+running), with a client-made id per action. Two operators share each job card, so the job card's row lock is contended; the
 pairs are spread over --workstations workstations (default 10; 1 puts everybody at one workstation, whose row
 ERPNext's job card save writes on every action, so all actions queue there). Every --retry-every-th action is
 sent twice with the same id (a retry): it must come back "replayed" and change nothing. --warmup-cycles
@@ -334,7 +335,13 @@ def operator(url, site, person, args, results, lock, barrier, server_clock_offse
 				},
 				"scan",
 			)
-			for action, extra in (("start", {}), ("complete", {"good_qty": 1})):
+			# A report keeps the job running (the operator's time log closes with what was made and a new one
+			# opens), so an operator starts once and then reports piece after piece, as at a real terminal.
+			taps = (("complete", {"good_qty": 1}),)
+			if not person.get("started"):
+				taps = (("start", {}), *taps)
+				person["started"] = True
+			for action, extra in taps:
 				n += 1
 				payload = {
 					"client_id": str(uuid.uuid4()),
