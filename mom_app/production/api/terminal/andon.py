@@ -21,6 +21,7 @@ from mom_app.production.api.terminal.identity import (
 	show,
 )
 from mom_app.production.api.terminal.views import job_card_name
+from mom_app.production.doctype.andon_call.andon_call import raise_call
 
 ANDON_ROLES = {
 	"material": "Storekeeper",
@@ -82,6 +83,8 @@ def andon(
 	except frappe.DuplicateEntryError:
 		return answer_of_concurrent_twin(client_id)
 	retry_after = claim_window(workstation, kind)
+	# the call stays open (on the boards) until somebody answers it; a repeat counts on the open one
+	call = raise_call(workstation, kind, role, employee.name, employee.employee_name, job, note)
 	if retry_after:
 		window = repeat_window()
 		result = {
@@ -103,8 +106,8 @@ def andon(
 			{
 				"subject": subject,
 				"type": "Alert",
-				"document_type": "Workstation",
-				"document_name": workstation,
+				"document_type": "Andon Call",
+				"document_name": call,
 				"email_content": escape_html(note) if note else subject,
 				"from_user": frappe.session.user,
 			},
@@ -112,7 +115,13 @@ def andon(
 		)
 	frappe.publish_realtime(
 		ANDON_EVENT,
-		{"workstation": workstation, "kind": kind, "employee_name": employee.employee_name, "job_card": job},
+		{
+			"workstation": workstation,
+			"kind": kind,
+			"employee_name": employee.employee_name,
+			"job_card": job,
+			"andon_call": call,
+		},
 		doctype="Workstation",
 		docname=workstation,
 		after_commit=True,
