@@ -139,6 +139,20 @@ class TestWorkOrdersByStatusChart(FrappeTestCase):
 			if chart.type in ("Line", "Bar") and not chart.y_axis:
 				self.assertTrue(chart.color, row)
 
+	def test_oee_by_day_without_records_is_no_data(self):
+		"""An empty dataset drew broken SVG paths (console errors); {} makes Frappe say "No Data". One day
+		is drawn as a bar (a line of one point drew broken paths too)."""
+		from mom_app.production.dashboard_chart_source.oee_by_day import oee_by_day
+
+		frappe.set_user("Administrator")
+		workstation = make_workstation("MOM-NC-WS-NODAY")
+		frappe.db.delete("OEE Record", {"workstation": workstation})
+		data = oee_by_day.get(
+			chart_name="OEE by Day", refresh=1, filters=json.dumps({"workstation": workstation})
+		)
+		self.assertEqual(data, {})
+		self.assertEqual(frappe.db.get_value("Dashboard Chart", "OEE by Day", "type"), "Bar")
+
 
 class TestOEEAnalysisFormats(FrappeTestCase):
 	def tearDown(self):

@@ -1,6 +1,8 @@
 """Dashboard chart source "OEE by Day": the plant's OEE per day from the day's OEE Records, weighted by their
 planned busy time (the sum of fully productive time over the sum of planned busy time), not the average of
-the shifts' percentages, which gives a short shift as much weight as a long one."""
+the shifts' percentages, which gives a short shift as much weight as a long one. Days without records are
+left out (no data is not 0 %); drawn as bars, which frappe-charts draws for a single day too (a line of one
+point made broken SVG paths)."""
 
 import frappe
 from frappe import _
@@ -37,6 +39,8 @@ def get(
 	for record in frappe.get_list("OEE Record", filters=conditions, fields=RECORD_FIELDS, order_by="day"):
 		by_day.setdefault(getdate(record.day), []).append(record)
 	days = sorted(by_day)
+	if not days:
+		return {}  # Frappe's chart then says "No Data" (an empty dataset drew broken SVG paths)
 	return {
 		"labels": [str(day) for day in days],
 		"datasets": [{"name": _("OEE"), "values": [rollup(by_day[day])["oee"] or 0 for day in days]}],
