@@ -105,10 +105,10 @@ class TestTerminalInBrowser(FrappeTestCase):
 				# 车间实时看板 once zh.po has it
 				title = frappe._("Shop Floor Board", lang="zh")
 				self.assertIn(title, s.page.inner_text(".page-head .title-text"))
-				s.page.wait_for_selector(".mom-tile .frappe-chart")
+				s.page.wait_for_selector(".mom-tile .mom-ring")
 				s.page.click(f".mom-tile[data-ws='{self.route.workstation}']")
 				s.page.wait_for_selector(".modal .mom-timeline")
-				s.page.wait_for_selector(".modal .mom-pareto .frappe-chart")
+				s.page.wait_for_selector(".modal .mom-bar-loss")
 				s.screenshot("shop-floor-board")
 				self.assertEqual(s.errors, [], s.errors)
 			finally:
