@@ -146,6 +146,8 @@ MATRIX: dict[str, dict[str, str]] = {
 	"Purchase Receipt": {INSPECTOR: "r", STOREKEEPER: "r", MANAGER: "r"},
 	"Delivery Note": {INSPECTOR: "r", STOREKEEPER: "r", MANAGER: "r"},
 	"Supplier": {INSPECTOR: "r", STOREKEEPER: "r", MANAGER: "r"},
+	# a recall is the manager's: who received the suspect lots (name, contact on the customer) must be readable
+	"Customer": {MANAGER: "r"},
 	# lot genealogy (mom_app's own): written by the system; its raw rows name suppliers and customers, so
 	# the MOM roles read it only through mom_app.stock_ext.api (and the Batch Genealogy report), which redact
 	"Genealogy Edge": {},

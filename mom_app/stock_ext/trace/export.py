@@ -38,6 +38,14 @@ def tables(data: dict) -> list[dict]:
 		for e in data["edges"]
 	]
 	materials = [{**m, "doctype": _(m["doctype"]), "side": sides.get(m["side"])} for m in data["materials"]]
+	inspections = [
+		{
+			**r,
+			"inspection_type": inspection_type(r.get("inspection_type")),
+			"status": verdict(r.get("status")),
+		}
+		for r in data["inspections"]
+	]
 	return [
 		{
 			"key": "graph",
@@ -115,7 +123,7 @@ def tables(data: dict) -> list[dict]:
 				("status", _("Status")),
 				("report_date", _("Report Date")),
 			],
-			"rows": data["inspections"],
+			"rows": inspections,
 		},
 		{
 			"key": "customers",
@@ -149,6 +157,21 @@ def tables(data: dict) -> list[dict]:
 			"rows": data["process_parameters"],
 		},
 	]
+
+
+def inspection_type(value: str | None) -> str:
+	"""A Quality Inspection's type in the reader's words ("In Process" is 制程检验, not "in progress")."""
+	types = {
+		"Incoming": _("Incoming", context="Quality Inspection"),
+		"Outgoing": _("Outgoing", context="Quality Inspection"),
+		"In Process": _("In Process", context="Quality Inspection"),
+	}
+	return types.get(value, _(value)) if value else ""
+
+
+def verdict(value: str | None) -> str:
+	"""An inspection's status as a verdict (合格 / 不合格)."""
+	return _(value, context="Inspection verdict") if value else ""
 
 
 def cell(value):

@@ -20,6 +20,7 @@ class TestQualityHoldFormInChinese(FrappeTestCase):
 		cls.inspector = make_user(
 			"Quality Inspector", "qh-ui-inspector@mom-test.example", language="zh", password=PASSWORD
 		)
+		cls.previous_quarantine = frappe.db.get_single_value("MOM Settings", "quarantine_warehouse")
 		cls.w = testing.world()
 		cls.lot = f"QH-UI-{cls.w.prefix}"
 		testing.received(cls.w, cls.lot, qty=100)
@@ -36,6 +37,7 @@ class TestQualityHoldFormInChinese(FrappeTestCase):
 		if hold.status == "Open":
 			hold.release("Use As Is", "test over")
 		frappe.db.commit()
+		testing.restore_quarantine(cls.previous_quarantine)
 		super().tearDownClass()
 
 	def test_open_hold_and_its_batches_in_chinese(self):

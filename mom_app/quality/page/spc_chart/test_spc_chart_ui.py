@@ -51,6 +51,7 @@ class TestSpcChartInChinese(FrappeTestCase):
 		cls.user = make_user(
 			"Quality Inspector", "spc-ui-inspector@mom-test.example", language="zh", password=PASSWORD
 		)
+		cls.previous_quarantine = frappe.db.get_single_value("MOM Settings", "quarantine_warehouse")
 		w = testing.world()
 		device = make_iot_device(
 			DEVICE, tags=[{"tag_key": "bore", "signal_role": "Process Parameter", "unit": "mm"}]
@@ -105,6 +106,7 @@ class TestSpcChartInChinese(FrappeTestCase):
 			frappe.delete_doc("Quality Characteristic", char.name, force=True, ignore_permissions=True)
 		drop_iot_device(DEVICE)
 		frappe.db.commit()
+		testing.restore_quarantine(cls.previous_quarantine)
 		super().tearDownClass()
 
 	def geometry(self, page, chart=PRIMARY):

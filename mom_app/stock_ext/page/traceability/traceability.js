@@ -3,6 +3,8 @@
 // A recall can reach thousands of lots: the graph draws at most MOM_TRACE_COLUMN_LIMIT nodes a column with a
 // "N more" box that shows more, the tables show MOM_TRACE_PAGE_SIZE rows a page, and the Find box filters
 // the tables and draws the lots it finds (with their way back to the traced lot) wherever they are.
+// The graph pans by dragging it (or its scroll bars, or a finger) and zooms with its buttons or Ctrl + wheel;
+// a shadow at an edge says there is more of it that way.
 // Everything lives in this closure: the page script may be evaluated again in the same session.
 
 (() => {
@@ -38,14 +40,25 @@
 	const MOM_TRACE_COLUMN_LIMIT = 12; // nodes drawn a column before the "N more" box
 	const MOM_TRACE_MORE_STEP = 50; // how many more a click on that box draws
 	const MOM_TRACE_PAGE_SIZE = 50; // table rows a page
+	const MOM_TRACE_ZOOMS = [0.25, 0.33, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2]; // the zoom buttons' steps
 	const MOM_TRACE_STYLE = `
 	.mom-trace-summary { margin: 8px 0; color: var(--text-muted); }
 	.mom-trace-summary .mom-trace-lot { color: var(--text-color); font-weight: 600; }
 	.mom-trace-legend { display: flex; flex-wrap: wrap; gap: 12px; margin: 4px 0 8px; font-size: var(--text-sm); }
 	.mom-trace-legend span.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 3px;
 		margin-right: 4px; vertical-align: -1px; }
+	.mom-trace-graph-tools { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin: 0 0 6px;
+		font-size: var(--text-sm); color: var(--text-muted); }
+	.mom-trace-graph-tools .mom-trace-zoom-level { min-width: 44px; text-align: center; }
+	.mom-trace-graph-wrap { position: relative; }
+	.mom-trace-graph-wrap::before, .mom-trace-graph-wrap::after { content: ""; position: absolute; top: 1px;
+		bottom: 1px; width: 18px; pointer-events: none; opacity: 0; transition: opacity 0.15s; z-index: 1; }
+	.mom-trace-graph-wrap::before { left: 1px; background: linear-gradient(to right, rgba(0, 0, 0, 0.12), transparent); }
+	.mom-trace-graph-wrap::after { right: 1px; background: linear-gradient(to left, rgba(0, 0, 0, 0.12), transparent); }
+	.mom-trace-graph-wrap.more-left::before, .mom-trace-graph-wrap.more-right::after { opacity: 1; }
 	.mom-trace-graph { overflow: auto; border: 1px solid var(--border-color); border-radius: var(--border-radius);
-		background: var(--card-bg); min-height: 120px; max-height: 75vh; }
+		background: var(--card-bg); min-height: 120px; max-height: 75vh; cursor: grab; }
+	.mom-trace-graph.panning { cursor: grabbing; user-select: none; }
 	.mom-trace-graph svg { display: block; }
 	.mom-trace-node { cursor: pointer; }
 	.mom-trace-node rect.box { stroke-width: 1.5; }
@@ -77,6 +90,16 @@
 	}
 	`;
 
+	// a Quality Inspection's type in the reader's words: "In Process" is 制程检验, not "in progress"
+	function inspection_type(value) {
+		const types = {
+			Incoming: __("Incoming", null, "Quality Inspection"),
+			Outgoing: __("Outgoing", null, "Quality Inspection"),
+			"In Process": __("In Process", null, "Quality Inspection"),
+		};
+		return value ? types[value] || __(value) : "";
+	}
+
 	class MomTraceability {
 		constructor(page) {
 			this.page = page;
@@ -85,16 +108,128 @@
 			this.column_limit = {}; // depth -> nodes drawn in that column
 			this.table_page = {}; // table key -> page shown
 			this.query = "";
+			this.zoom = 1;
 			frappe.dom.set_style(MOM_TRACE_STYLE, "mom-traceability");
 			this.make_fields();
 			this.$body = $(`<div class="mom-trace">
 				<div class="mom-trace-summary"></div>
 				<div class="mom-trace-legend"></div>
-				<div class="mom-trace-graph"><div class="mom-trace-empty">${__(
+				<div class="mom-trace-graph-tools" style="display: none">
+					<button class="btn btn-xs btn-default mom-trace-zoom-out" title="${__("Zoom Out")}">−</button>
+					<span class="mom-trace-zoom-level">100%</span>
+					<button class="btn btn-xs btn-default mom-trace-zoom-in" title="${__("Zoom In")}">+</button>
+					<button class="btn btn-xs btn-default mom-trace-zoom-fit">${__("Fit to Window")}</button>
+					<button class="btn btn-xs btn-default mom-trace-zoom-reset">${__("Actual Size")}</button>
+					<span class="mom-trace-pan-hint">${__("Drag the graph to move it; Ctrl + wheel zooms.")}</span>
+				</div>
+				<div class="mom-trace-graph-wrap"><div class="mom-trace-graph"><div class="mom-trace-empty">${__(
 					"Scan or type a batch or serial number and press Enter."
-				)}</div></div>
+				)}</div></div></div>
 				<div class="mom-trace-tables"></div>
 			</div>`).appendTo(page.main);
+			this.make_pan_zoom();
+		}
+
+		// drag to pan (the mouse; fingers scroll the box natively), Ctrl + wheel and the buttons to zoom
+		make_pan_zoom() {
+			const $graph = this.$body.find(".mom-trace-graph");
+			const $tools = this.$body.find(".mom-trace-graph-tools");
+			$tools.find(".mom-trace-zoom-in").on("click", () => this.set_zoom(this.next_zoom(1)));
+			$tools.find(".mom-trace-zoom-out").on("click", () => this.set_zoom(this.next_zoom(-1)));
+			$tools.find(".mom-trace-zoom-reset").on("click", () => this.set_zoom(1));
+			$tools.find(".mom-trace-zoom-fit").on("click", () => this.set_zoom(this.fit_zoom()));
+			$graph.on("scroll", () => this.show_edges());
+			$(window).on(
+				"resize",
+				frappe.utils.debounce(() => this.show_edges(), 200)
+			);
+			let drag = null;
+			$graph.on("mousedown", (e) => {
+				if (e.button !== 0 || $(e.target).closest(".mom-trace-toggle, .mom-trace-empty").length)
+					return;
+				drag = {
+					x: e.clientX,
+					y: e.clientY,
+					left: $graph.scrollLeft(),
+					top: $graph.scrollTop(),
+					moved: false,
+				};
+			});
+			$(document).off(".mom-trace");
+			$(document).on("mousemove.mom-trace", (e) => {
+				if (!drag) return;
+				const dx = e.clientX - drag.x,
+					dy = e.clientY - drag.y;
+				if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
+				drag.moved = true;
+				$graph.addClass("panning");
+				$graph.scrollLeft(drag.left - dx);
+				$graph.scrollTop(drag.top - dy);
+				e.preventDefault();
+			});
+			$(document).on("mouseup.mom-trace", () => {
+				if (drag && drag.moved) this.dragged_at = Date.now(); // the click that ends a drag opens nothing
+				drag = null;
+				$graph.removeClass("panning");
+			});
+			$graph[0].addEventListener(
+				"wheel",
+				(e) => {
+					if (!(e.ctrlKey || e.metaKey) || !this.data) return;
+					e.preventDefault();
+					const rect = $graph[0].getBoundingClientRect();
+					const factor = e.deltaY < 0 ? 1.15 : 1 / 1.15;
+					this.set_zoom(this.zoom * factor, { x: e.clientX - rect.left, y: e.clientY - rect.top });
+				},
+				{ passive: false }
+			);
+		}
+
+		next_zoom(direction) {
+			const steps = direction > 0 ? MOM_TRACE_ZOOMS : MOM_TRACE_ZOOMS.slice().reverse();
+			const next = steps.find((z) => (direction > 0 ? z > this.zoom + 0.001 : z < this.zoom - 0.001));
+			return next || this.zoom;
+		}
+
+		fit_zoom() {
+			const $graph = this.$body.find(".mom-trace-graph");
+			if (!this.graph_size) return 1;
+			const zoom = Math.min(
+				($graph[0].clientWidth - 2) / this.graph_size.width,
+				($graph[0].clientHeight - 2) / this.graph_size.height,
+				1
+			);
+			return zoom;
+		}
+
+		// zoom the drawn graph, keeping the point under `at` (px in the box; default its middle) in place
+		set_zoom(zoom, at) {
+			zoom = Math.max(
+				MOM_TRACE_ZOOMS[0] / 2,
+				Math.min(MOM_TRACE_ZOOMS[MOM_TRACE_ZOOMS.length - 1], zoom)
+			);
+			const $graph = this.$body.find(".mom-trace-graph");
+			const $svg = $graph.find("svg");
+			if (!$svg.length || !this.graph_size) return;
+			at = at || { x: $graph[0].clientWidth / 2, y: $graph[0].clientHeight / 2 };
+			const gx = ($graph.scrollLeft() + at.x) / this.zoom,
+				gy = ($graph.scrollTop() + at.y) / this.zoom;
+			this.zoom = zoom;
+			$svg.attr({ width: this.graph_size.width * zoom, height: this.graph_size.height * zoom });
+			$graph.scrollLeft(gx * zoom - at.x);
+			$graph.scrollTop(gy * zoom - at.y);
+			this.$body.find(".mom-trace-zoom-level").text(`${Math.round(zoom * 100)}%`);
+			this.show_edges();
+		}
+
+		// a shadow at the left or right edge while more of the graph lies that way
+		show_edges() {
+			const graph = this.$body.find(".mom-trace-graph")[0];
+			const $wrap = this.$body.find(".mom-trace-graph-wrap");
+			if (!graph) return;
+			const room = graph.scrollWidth - graph.clientWidth;
+			$wrap.toggleClass("more-left", room > 1 && graph.scrollLeft > 1);
+			$wrap.toggleClass("more-right", room > 1 && graph.scrollLeft < room - 1);
 		}
 
 		make_fields() {
@@ -293,9 +428,13 @@
 						}"></span>${frappe.utils.escape_html(__(t))}</span>`
 				)
 				.join("");
-			const redacted = this.data.nodes.some((n) => n.redacted)
-				? `<span><span class="swatch" style="background:#e9ecef;border:1px dashed ${MOM_TRACE_OTHER}"></span>${__(
-						"Not permitted"
+			// why a node shows "•••": the kinds of document the user's roles may not read
+			const hidden = [...new Set(this.data.nodes.filter((n) => n.redacted).map((n) => n.doctype))];
+			const redacted = hidden.length
+				? `<span class="mom-trace-legend-hidden"><span class="swatch" style="background:#e9ecef;border:1px dashed ${MOM_TRACE_OTHER}"></span>${frappe.utils.escape_html(
+						__("Hidden (•••): your roles may not read {0}", [
+							hidden.map((t) => __(t)).join(__(", ")),
+						])
 				  )}</span>`
 				: "";
 			this.$body.find(".mom-trace-legend").html(html + redacted);
@@ -389,7 +528,11 @@
 			const clip = (s, n) => (s && s.length > n ? s.slice(0, n - 1) + "…" : s || "");
 			const qty = (q) => (q === null || q === undefined ? "" : String(Math.round(q * 1000) / 1000));
 
-			let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`;
+			this.graph_size = { width, height };
+			const zoom = this.zoom;
+			let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width * zoom}" height="${
+				height * zoom
+			}" viewBox="0 0 ${width} ${height}">`;
 			depths.forEach((dp, ci) => {
 				const label =
 					dp === 0 ? __("Start") : dp < 0 ? __("Backward {0}", [-dp]) : __("Forward {0}", [dp]);
@@ -468,12 +611,16 @@
 			const first_found = nodes.find((n) => this.found && this.found.has(n.id));
 			const focus = first_found || nodes.find((n) => n.side === "start");
 			if (scroll && focus && pos[focus.id]) {
-				$graph.scrollLeft(Math.max(0, pos[focus.id].x + W / 2 - $graph.width() / 2));
-				$graph.scrollTop(Math.max(0, pos[focus.id].y + H / 2 - $graph.height() / 2));
+				$graph.scrollLeft(Math.max(0, (pos[focus.id].x + W / 2) * zoom - $graph.width() / 2));
+				$graph.scrollTop(Math.max(0, (pos[focus.id].y + H / 2) * zoom - $graph.height() / 2));
 			}
+			this.$body.find(".mom-trace-graph-tools").show();
+			this.$body.find(".mom-trace-zoom-level").text(`${Math.round(zoom * 100)}%`);
+			this.show_edges();
+			const dragged = () => this.dragged_at && Date.now() - this.dragged_at < 300;
 			$graph.find(".mom-trace-node").on("click", (e) => {
 				const node = by_id[$(e.currentTarget).attr("data-id")];
-				if (!node) return;
+				if (!node || dragged()) return;
 				if (node.redacted) {
 					frappe.show_alert({
 						message: __("You are not permitted to open this {0}", [__(node.doctype)]),
@@ -484,6 +631,7 @@
 				frappe.set_route("Form", node.doctype, node.name);
 			});
 			$graph.find(".mom-trace-more").on("click", (e) => {
+				if (dragged()) return;
 				const depth = cint($(e.currentTarget).attr("data-depth"));
 				this.column_limit[depth] =
 					(this.column_limit[depth] || MOM_TRACE_COLUMN_LIMIT) + MOM_TRACE_MORE_STEP;
@@ -560,7 +708,7 @@
 					title: __("Inspections"),
 					columns: [
 						[__("Quality Inspection"), (r) => link("Quality Inspection", r.quality_inspection)],
-						[__("Inspection Type"), (r) => text(r.inspection_type && __(r.inspection_type))],
+						[__("Inspection Type"), (r) => text(inspection_type(r.inspection_type))],
 						[
 							__("Reference"),
 							(r) =>
@@ -573,7 +721,7 @@
 						],
 						[__("Item Code"), (r) => link("Item", r.item_code)],
 						[__("Batch No"), (r) => link("Batch", r.batch_no)],
-						[__("Status"), (r) => text(r.status && __(r.status))],
+						[__("Status"), (r) => text(r.status && __(r.status, null, "Inspection verdict"))],
 						[
 							__("Report Date"),
 							(r) => text(r.report_date && frappe.datetime.str_to_user(r.report_date)),
