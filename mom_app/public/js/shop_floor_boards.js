@@ -1,9 +1,9 @@
 // What the two shop-floor boards (desk pages shop-floor-board and line-board) share: the colours of states,
 // escaping and number formats, and the realtime room of each workstation. Loaded by the pages with
 // frappe.require("/assets/mom_app/js/shop_floor_boards.js").
-frappe.provide("mom_app.boards");
+frappe.provide("mom.boards");
 
-mom_app.boards.STATE_COLORS = {
+mom.boards.STATE_COLORS = {
 	Running: "#16a34a",
 	Production: "#16a34a",
 	Idle: "#d97706",
@@ -15,18 +15,18 @@ mom_app.boards.STATE_COLORS = {
 };
 
 // the events the boards listen to; each carries the workstation and comes through its document room
-mom_app.boards.EVENTS = ["mom_workstation_status", "mom_terminal_update", "mom_andon", "mom_andon_update"];
+mom.boards.EVENTS = ["mom_workstation_status", "mom_terminal_update", "mom_andon", "mom_andon_update"];
 
 // every value from the server goes through this before it reaches HTML
-mom_app.boards.esc = function (value) {
+mom.boards.esc = function (value) {
 	return frappe.utils.escape_html(value == null ? "" : String(value));
 };
 
-mom_app.boards.pct = function (value) {
+mom.boards.pct = function (value) {
 	return value == null ? "—" : `${Number(value).toFixed(1)}%`;
 };
 
-mom_app.boards.qty = function (value) {
+mom.boards.qty = function (value) {
 	return value == null ? "—" : String(Math.round(Number(value) * 1000) / 1000);
 };
 
@@ -34,7 +34,7 @@ mom_app.boards.qty = function (value) {
 // board needs the room of every workstation it shows, so it asks the socket server for each room (which
 // checks the user's read permission on the workstation) and asks again after a reconnect (a new socket is in
 // no room).
-mom_app.boards.WorkstationRooms = class WorkstationRooms {
+mom.boards.WorkstationRooms = class WorkstationRooms {
 	constructor() {
 		this.names = new Set();
 		const socket = frappe.realtime.socket;

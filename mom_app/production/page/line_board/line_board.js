@@ -34,9 +34,9 @@ class LineBoard {
 		this.page = page;
 		this.$root = $(`<div class="mom-tv"></div>`).appendTo(page.main);
 		add_kiosk_style();
-		this.rooms = new mom_app.boards.WorkstationRooms();
+		this.rooms = new mom.boards.WorkstationRooms();
 		this.pending = new Set();
-		for (const event of mom_app.boards.EVENTS) {
+		for (const event of mom.boards.EVENTS) {
 			frappe.realtime.on(event, (data) => this.on_event(data));
 		}
 		const socket = frappe.realtime.socket;
@@ -81,7 +81,7 @@ class LineBoard {
 
 	choose_line() {
 		frappe.xcall("mom_app.production.api.board.get_lines").then((lines) => {
-			const esc = mom_app.boards.esc;
+			const esc = mom.boards.esc;
 			this.data = null;
 			this.$root.html(`
 				<div class="mom-tv-head"><div class="mom-tv-title">${esc(__("Line Board"))}</div>
@@ -143,7 +143,7 @@ class LineBoard {
 	}
 
 	render() {
-		const esc = mom_app.boards.esc;
+		const esc = mom.boards.esc;
 		const d = this.data;
 		const rows = d.workstations;
 		const scale = Math.max(0.6, Math.min(1.6, window.innerWidth / 1920));
@@ -215,10 +215,10 @@ class LineBoard {
 }
 
 function row_html(r, with_shift) {
-	const esc = mom_app.boards.esc;
-	const qty = mom_app.boards.qty;
+	const esc = mom.boards.esc;
+	const qty = mom.boards.qty;
 	const state = r.state || r.status || "Off";
-	const colors = mom_app.boards.STATE_COLORS;
+	const colors = mom.boards.STATE_COLORS;
 	const color = colors[state] || colors[r.status] || colors.Off;
 	const state_label = r.state_label || r.status_label || __("Off", null, "Workstation");
 	const job = r.job
@@ -285,7 +285,7 @@ function row_html(r, with_shift) {
 		<div class="mom-tv-ws">
 			<div class="mom-tv-name">${esc(r.name)}</div>
 			<div class="mom-tv-state" data-state="${esc(state)}">${esc(state_label)}</div>
-			<div class="mom-tv-oee">${esc(__("OEE"))} ${esc(mom_app.boards.pct(r.oee))}</div>
+			<div class="mom-tv-oee">${esc(__("OEE"))} ${esc(mom.boards.pct(r.oee))}</div>
 			${with_shift ? `<div class="mom-tv-rowshift">${esc(r.period.label)}</div>` : ""}
 		</div>
 		<div class="mom-tv-job">${job}</div>
@@ -296,7 +296,7 @@ function row_html(r, with_shift) {
 }
 
 function tools_html() {
-	const esc = mom_app.boards.esc;
+	const esc = mom.boards.esc;
 	return `<span class="mom-tv-live"></span>
 		<button class="btn btn-xs mom-tv-tool" data-tool="fullscreen">${esc(__("Full Screen"))}</button>
 		<a class="mom-tv-tool" data-tool="exit" href="/app/shop-floor-board">${esc(

@@ -49,10 +49,10 @@ class ShopFloorBoard {
 			frappe.set_route("query-report", "OEE Analysis")
 		);
 		this.page.add_inner_button(__("Line Board"), () => frappe.set_route("line-board"));
-		for (const event of mom_app.boards.EVENTS) {
+		for (const event of mom.boards.EVENTS) {
 			frappe.realtime.on(event, (data) => this.on_event(event, data));
 		}
-		this.rooms = new mom_app.boards.WorkstationRooms();
+		this.rooms = new mom.boards.WorkstationRooms();
 		this.pending = new Set();
 		this.timer = setInterval(() => this.visible() && this.refresh(), 60 * 1000); // the shift's OEE moves with time
 		this.refresh();
@@ -479,19 +479,19 @@ function board_css() {
 }
 
 function esc(value) {
-	return mom_app.boards.esc(value);
+	return mom.boards.esc(value);
 }
 
 function pct(value) {
-	return mom_app.boards.pct(value);
+	return mom.boards.pct(value);
 }
 
 function fmt_qty(value) {
-	return mom_app.boards.qty(value);
+	return mom.boards.qty(value);
 }
 
 function state_color(key) {
-	return mom_app.boards.STATE_COLORS[key];
+	return mom.boards.STATE_COLORS[key];
 }
 
 function link(href, text, kind) {
