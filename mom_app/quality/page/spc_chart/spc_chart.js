@@ -469,7 +469,7 @@
 				const latest = idx
 					.slice(-5)
 					.map((i) => this.label(data.labels, i))
-					.join(__(", "));
+					.join(__(", ", null, "List separator"));
 				const text = __("{0}: {1}", [
 					this.describe(rule),
 					__("{0} point(s), the latest {1}", [idx.length, latest]),

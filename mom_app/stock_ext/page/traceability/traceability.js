@@ -433,7 +433,7 @@
 			const redacted = hidden.length
 				? `<span class="mom-trace-legend-hidden"><span class="swatch" style="background:#e9ecef;border:1px dashed ${MOM_TRACE_OTHER}"></span>${frappe.utils.escape_html(
 						__("Hidden (•••): your roles may not read {0}", [
-							hidden.map((t) => __(t)).join(__(", ")),
+							hidden.map((t) => __(t)).join(__(", ", null, "List separator")),
 						])
 				  )}</span>`
 				: "";
