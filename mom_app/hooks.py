@@ -102,6 +102,8 @@ doctype_js = {
 	# shop floor: the approval state and who acts next, the order type's required fields
 	"Work Order": "public/js/work_order.js",
 }
+# shop floor: the workstation's status in the shop floor's words (ERPNext's list says it without a context)
+doctype_list_js = {"Workstation": "public/js/workstation_list.js"}
 
 # Scheduled jobs
 # --------------

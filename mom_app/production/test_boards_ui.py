@@ -162,6 +162,23 @@ class TestBoardsInBrowser(FrappeTestCase):
 		badge = s.page.locator(f".mom-tile[data-ws='{self.setup_ws}'] .mom-state").inner_text().strip()
 		self.assertEqual(badge, "换型调机")  # the machine state Setup, not 设置 (Settings)
 
+	def test_lists_say_setup_as_a_changeover(self):
+		# ERPNext's Workstation list and the Machine State Log list say their states in the shop floor's words
+		frappe.db.set_value("Workstation", self.setup_ws, "status", "Setup")
+		frappe.db.commit()
+		s = self.session()
+		for route in (
+			f"/app/workstation?name={quote(self.setup_ws)}",
+			f"/app/machine-state-log?workstation={quote(self.setup_ws)}",
+		):
+			s.open(route, ".list-row-container .indicator-pill")
+			pills = [
+				p.strip() for p in s.page.locator(".list-row-container .indicator-pill").all_inner_texts()
+			]
+			self.assertTrue(pills, route)
+			self.assertEqual(set(pills), {"换型调机"}, route)
+		self.assertEqual(s.errors, [], s.errors)
+
 	def test_downtime_bars_are_labelled(self):
 		s = self.session()
 		modal = self.open_detail(s, self.open_board(s))

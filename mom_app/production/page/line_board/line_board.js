@@ -377,7 +377,7 @@ function add_kiosk_style() {
 		.mom-tv-call.open { background: #dc2626; animation: mom-tv-blink 1.2s step-start infinite; }
 		.mom-tv-call.acknowledged { background: #b45309; }
 		@keyframes mom-tv-blink { 50% { background: #7f1d1d; } }
-		.mom-tv-muted { color: #64748b; font-size: calc(22px * var(--s)); }
+		.mom-tv-muted { color: #94a3b8; font-size: calc(22px * var(--s)); }
 		.mom-tv-noplan, .mom-tv-note { grid-column: 1 / -1; }
 		.mom-tv-note { color: #fbbf24; font-size: calc(20px * var(--s)); text-align: center; }
 		.mom-tv-empty { padding: 48px; font-size: 32px; color: #94a3b8; }

@@ -453,6 +453,8 @@ function board_css() {
 		.mom-andon { margin-top: 8px; padding: 4px 8px; border-radius: 4px; background: #fee2e2; color: #991b1b;
 			font-weight: 600; font-size: 14px; }
 		.mom-detail h5 { margin-top: 18px; }
+		.mom-detail a { color: var(--primary, #2490ef); }
+		.mom-detail a:hover { text-decoration: underline; }
 		.mom-detail-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline; gap: 8px; }
 		.mom-detail-period { font-size: 15px; font-weight: 600; color: var(--text-color); margin: 0; }
 		.mom-as-of { font-size: 13px; color: var(--text-muted); margin-right: auto; }
