@@ -198,6 +198,17 @@ class TestCheckedWhenSaved(FrappeTestCase):
 			work_order(self.route, 1, skip_transfer=0, wip_warehouse=None).insert()
 		work_order(self.route, 1, skip_transfer=1, wip_warehouse=None).insert()
 
+	def test_a_draft_made_for_someone_to_complete_is_kept(self):
+		"""A quality hold's rework disposition inserts a draft with ignore_mandatory: it is kept, and the
+		supervisor's save is what is checked."""
+		frappe.set_user("Administrator")
+		doc = work_order(self.route, 1, "Rework", description="Rework after a hold", fg_warehouse=None)
+		doc.flags.ignore_mandatory = True
+		doc.insert()
+		frappe.set_user(self.users["supervisor"])
+		with self.assertRaises(frappe.MandatoryError):
+			frappe.get_doc("Work Order", doc.name).save()
+
 	def test_operation_without_workstation_refused_at_save(self):
 		frappe.set_user(self.users["supervisor"])
 		doc = work_order(self.route, 1)

@@ -21,7 +21,8 @@ def validate(doc, method=None):
 		return  # submitted orders are updated by ERPNext itself
 	if doc.get("mom_order_type"):  # a missing type is Frappe's mandatory check
 		check_required_fields(doc)
-	if get_workflow_name("Work Order"):
+	# a draft made for someone to complete (a quality hold's rework order) is checked when they save it
+	if get_workflow_name("Work Order") and not doc.flags.ignore_mandatory:
 		check_needed_for_submission(doc)
 
 
