@@ -307,5 +307,9 @@ class TestBoardsInBrowser(FrappeTestCase):
 		s.page.wait_for_selector(f".mom-tv-row[data-ws='{ws}'] .mom-tv-call.open", timeout=15_000)
 		self.assertIn("质量", s.page.locator(f".mom-tv-row[data-ws='{ws}'] .mom-tv-call").first.inner_text())
 		s.screenshot("line-board-1920-andon")
+		# leaving the board brings the desk back
+		s.page.click("[data-tool='exit']")
+		s.page.wait_for_selector(f".mom-tile[data-ws='{ws}']")
+		self.assertTrue(s.page.locator(".navbar").first.is_visible())
 		self.assertEqual(s.errors, [], s.errors)
 		self.assertEqual(s.known_races, [], s.known_races)
