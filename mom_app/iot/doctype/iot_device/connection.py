@@ -13,6 +13,7 @@ from frappe import _
 from frappe.utils import flt, get_datetime, now_datetime
 
 from mom_app.engine.modbus_codec import TagSpec
+from mom_app.iot.doctype.iot_device.live_values import state_names
 from mom_app.iot.protocols import probe
 
 STEP_TIMEOUT = 3.0  # seconds: connecting, and each read request
@@ -52,6 +53,7 @@ def read_once(device) -> dict:
 		)
 		result.seconds = TOTAL_TIMEOUT
 		message = connection_message(result, where, TOTAL_TIMEOUT)
+	states = state_names(device)
 	return {
 		"protocol": device.protocol,
 		"endpoint": where,
@@ -59,7 +61,12 @@ def read_once(device) -> dict:
 		"message": message,
 		"seconds": round(result.seconds, 3),
 		"tags": [
-			{"key": t.key, "value": t.value, "message": tag_message(t) if t.error else ""}
+			{
+				"key": t.key,
+				"value": t.value,
+				"state": states.get(t.key, {}).get(t.value, "") if t.value is not None else "",
+				"message": tag_message(t) if t.error else "",
+			}
 			for t in result.tags
 		],
 	}

@@ -103,6 +103,11 @@ function mom_value(value) {
 	return String(Number(Number(value).toFixed(4)));
 }
 
+// a Machine State tag's value with the state it maps to, e.g. "1 (运行中)"
+function mom_state(state) {
+	return state ? ` <span class="text-muted">(${mom_esc(state)})</span>` : "";
+}
+
 function mom_age(seconds) {
 	if (seconds === null || seconds === undefined) return "";
 	if (seconds < 60) return __("{0} s ago", [seconds]);
@@ -145,7 +150,7 @@ function show_latest_values(frm) {
 				return `<tr data-tag="${mom_esc(t.key)}">
 					<td>${mom_esc(t.key)}</td>
 					<td>${mom_esc(__(t.role))}</td>
-					<td class="text-right mom-live-value">${none ? "—" : mom_esc(mom_value(t.value))}</td>
+					<td class="text-right mom-live-value">${none ? "—" : mom_esc(mom_value(t.value)) + mom_state(t.state)}</td>
 					<td>${mom_esc(t.unit && __(t.unit))}</td>
 					<td>${mom_esc(mom_when(t.ts))}</td>
 					<td class="mom-live-age">${age}</td>
@@ -188,7 +193,7 @@ function test_connection(frm) {
 					(t) => `<tr data-tag="${mom_esc(t.key)}" class="${t.message ? "mom-test-failed" : ""}">
 						<td style="white-space: nowrap">${mom_esc(t.key)}</td>
 						<td class="text-right mom-test-value" style="white-space: nowrap">${
-							t.value === null ? "—" : mom_esc(mom_value(t.value))
+							t.value === null ? "—" : mom_esc(mom_value(t.value)) + mom_state(t.state)
 						}</td>
 						<td class="mom-test-note ${t.message ? "text-danger" : ""}">${mom_esc(t.message)}</td>
 					</tr>`

@@ -6,7 +6,10 @@ unique index, whatever the number of readings.
 """
 
 import frappe
+from frappe import _
 from frappe.utils import flt, get_datetime, now_datetime
+
+from mom_app.engine.machine_state import StateMapError, parse_state_map
 
 # a value older than this is shown as stale (the collector reports a value at least every minute)
 STALE_SECONDS = 300
@@ -27,6 +30,7 @@ def latest_values(device) -> dict:
 		as_dict=True,
 	)
 	latest = {r.tag: r for r in rows}
+	states = state_names(device)
 	now = now_datetime()
 	tags = []
 	for tag in device.tags:
@@ -36,6 +40,7 @@ def latest_values(device) -> dict:
 			"role": tag.signal_role,
 			"unit": tag.unit or "",
 			"value": None,
+			"state": "",
 			"ts": None,
 			"age_seconds": None,
 			"stale": True,
@@ -43,6 +48,27 @@ def latest_values(device) -> dict:
 		if row and row.last_ts:
 			at = get_datetime(row.last_ts)
 			age = max(0, int((now - at).total_seconds()))
-			entry.update(value=flt(row.last_value), ts=str(at), age_seconds=age, stale=age > STALE_SECONDS)
+			value = flt(row.last_value)
+			entry.update(
+				value=value,
+				state=states.get(tag.tag_key, {}).get(value, ""),
+				ts=str(at),
+				age_seconds=age,
+				stale=age > STALE_SECONDS,
+			)
 		tags.append(entry)
 	return {"tags": tags, "stale_seconds": STALE_SECONDS}
+
+
+def state_names(device) -> dict[str, dict[float, str]]:
+	"""{tag key: {value: machine state in the reader's words}} of the device's Machine State tags."""
+	out = {}
+	for tag in device.tags:
+		if tag.signal_role != "Machine State" or not tag.state_map:
+			continue
+		try:
+			mapping = parse_state_map(tag.state_map)
+		except StateMapError:
+			continue
+		out[tag.tag_key] = {value: _(state, context="Machine State Log") for value, state in mapping.items()}
+	return out

@@ -348,6 +348,7 @@ class TestConnectionAndLatestValues(FrappeTestCase):
 		tags = [
 			{"tag_key": "temp", "signal_role": "Process Parameter", "unit": "°C"},
 			{"tag_key": "idle", "signal_role": "Process Parameter"},
+			{"tag_key": "state", "signal_role": "Machine State", "state_map": STATE_MAP},
 		]
 		doc = self.device("MOM-T-LV", tags=tags)
 		now = time.time()
@@ -355,10 +356,16 @@ class TestConnectionAndLatestValues(FrappeTestCase):
 			[
 				{"uid": f"{doc.name}:a:0", "device": doc.name, "tag": "temp", "ts": now - 3600, "value": 20},
 				{"uid": f"{doc.name}:b:0", "device": doc.name, "tag": "temp", "ts": now - 30, "value": 23.25},
+				{"uid": f"{doc.name}:b:1", "device": doc.name, "tag": "state", "ts": now - 30, "value": 4},
 			]
 		)
 		values = {t["key"]: t for t in doc.latest_values()["tags"]}
-		self.assertEqual([t["key"] for t in doc.latest_values()["tags"]], ["temp", "idle"])
+		self.assertEqual([t["key"] for t in doc.latest_values()["tags"]], ["temp", "idle", "state"])
+		# a machine state is named as the shop floor says it
+		self.assertEqual((values["state"]["value"], values["state"]["state"]), (4.0, "Setup"))
+		frappe.local.lang = "zh"
+		self.assertEqual(doc.latest_values()["tags"][2]["state"], "换型调机")
+		frappe.local.lang = "en"
 		self.assertEqual((values["temp"]["value"], values["temp"]["unit"]), (23.25, "°C"))
 		self.assertTrue(20 <= values["temp"]["age_seconds"] < 120, values["temp"])
 		self.assertFalse(values["temp"]["stale"])

@@ -16,7 +16,7 @@ from mom_app.iot.sim.servers import (
 from mom_app.iot.storage import store_readings
 from mom_app.iot.testing import LoopThread
 from mom_app.tests.browser import Session, browser, served_site
-from mom_app.tests.utils import drop_iot_device, make_iot_device, make_user
+from mom_app.tests.utils import STATE_MAP, drop_iot_device, make_iot_device, make_user
 
 PASSWORD = "Mom-Test-Pass-2026!"
 LIVE, CLOSED, HOOK = "MOM-T-UI-LIVE", "MOM-T-UI-CLOSED", "MOM-T-UI-HOOK2"
@@ -46,7 +46,7 @@ class TestIoTDeviceFormInChinese(FrappeTestCase):
 		cls.loop = LoopThread("mom-test-iot-form")
 		cls.port = free_port()
 		cls.server = cls.loop.call(start_modbus_server([modbus_device(1, holding=20)], port=cls.port))
-		cls.loop.call(set_values(cls.server, 1, "Holding Register", 0, [4321]))
+		cls.loop.call(set_values(cls.server, 1, "Holding Register", 0, [4321, 0, 4]))
 		make_iot_device(
 			LIVE,
 			"Modbus TCP",
@@ -54,6 +54,7 @@ class TestIoTDeviceFormInChinese(FrappeTestCase):
 				modbus_tag("spindle_speed", "0", unit="rpm"),
 				modbus_tag("coolant_temp", "1", unit="°C"),
 				modbus_tag("door", "900"),
+				modbus_tag("state", "2", signal_role="Machine State", state_map=STATE_MAP),
 			],
 			port=cls.port,
 		)
@@ -70,6 +71,7 @@ class TestIoTDeviceFormInChinese(FrappeTestCase):
 					"ts": now - 7200,
 					"value": 21.5,
 				},
+				{"uid": f"{LIVE}:t:3", "device": LIVE, "tag": "state", "ts": now - 10, "value": 1},
 				{"uid": f"{HOOK}:gw-7:0", "device": HOOK, "tag": "temp", "ts": now - 30, "value": 36.6},
 			]
 		)
@@ -104,7 +106,8 @@ class TestIoTDeviceFormInChinese(FrappeTestCase):
 					row.get_attribute("data-tag"): row.inner_text()
 					for row in page.locator(".mom-live-values tbody tr").all()
 				}
-				self.assertEqual(list(rows), ["spindle_speed", "coolant_temp", "door"])
+				self.assertEqual(list(rows), ["spindle_speed", "coolant_temp", "door", "state"])
+				self.assertIn("1 (运行中)", rows["state"])  # the state the value maps to, in Chinese
 				self.assertIn("4300", rows["spindle_speed"])
 				self.assertRegex(rows["spindle_speed"], r"\d+ 秒前")
 				self.assertIn("21.5", rows["coolant_temp"])
@@ -115,13 +118,14 @@ class TestIoTDeviceFormInChinese(FrappeTestCase):
 
 				text = self.click_test_connection(session)
 				session.screenshot("iot-device-test-connection-1440")
-				self.assertIn(f"已连接 127.0.0.1:{self.port}：读到 3 个标签中的 2 个。", text)
+				self.assertIn(f"已连接 127.0.0.1:{self.port}：读到 4 个标签中的 3 个。", text)
 				tested = {
 					row.get_attribute("data-tag"): row.inner_text()
 					for row in page.locator(".modal.show .mom-test-tags tbody tr").all()
 				}
 				self.assertIn("4321", tested["spindle_speed"])
 				self.assertIn("设备没有此地址", tested["door"])
+				self.assertIn("4 (换型调机)", tested["state"])
 				self.assertNotIn("Connected", text)
 				page.keyboard.press("Escape")
 
