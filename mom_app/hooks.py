@@ -101,9 +101,14 @@ doctype_js = {
 	"Downtime Entry": "public/js/downtime_entry.js",
 	# shop floor: the approval state and who acts next, the order type's required fields
 	"Work Order": "public/js/work_order.js",
+	# quality: the inspection type in the reader's words ("In Process" is 制程检验)
+	"Quality Inspection": "public/js/quality_inspection.js",
 }
 # shop floor: the workstation's status in the shop floor's words (ERPNext's list says it without a context)
-doctype_list_js = {"Workstation": "public/js/workstation_list.js"}
+doctype_list_js = {
+	"Workstation": "public/js/workstation_list.js",
+	"Quality Inspection": "public/js/quality_inspection_list.js",
+}
 
 # Scheduled jobs
 # --------------

@@ -124,6 +124,22 @@ class TestTraceabilityPageInChinese(FrappeTestCase):
 				self.assertNotIn("进行中", inspections)
 				self.assertIn("合格", inspections)
 				session.screenshot("traceability-manager-customers")
+
+				# the same words on the inspection itself: its form (editable or read-only) and the list
+				session.open(
+					f"/app/quality-inspection/{self.qi}", ".frappe-control[data-fieldname='inspection_type']"
+				)
+				field = ".frappe-control[data-fieldname='inspection_type']"
+				shown = page.eval_on_selector(field + " select", "(s) => s.options[s.selectedIndex].text")
+				self.assertEqual(shown, "制程检验")
+				read_only = page.evaluate(
+					"() => frappe.format('In Process', frappe.meta.get_docfield('Quality Inspection', 'inspection_type'))"
+				)
+				self.assertEqual(read_only, "制程检验")
+				session.open(f"/app/quality-inspection?name={self.qi}", ".frappe-list .list-row")
+				row = page.locator(f".list-row:has(a[data-name='{self.qi}'])")
+				self.assertIn("制程检验", row.inner_text())
+				self.assertNotIn("进行中", row.inner_text())
 				self.assertEqual(session.errors, [])
 			finally:
 				session.close()
