@@ -141,7 +141,13 @@ MATRIX: dict[str, dict[str, str]] = {
 		SUPERVISOR: "rwcs",
 		MANAGER: "rwcsxae",
 	},
-	"Material Request": {OPERATOR: "rwc", STOREKEEPER: "rwcsx", SUPERVISOR: "rwcs", MANAGER: "rwcsx"},
+	"Material Request": {
+		OPERATOR: "rwc",
+		TECHNICIAN: "r",  # the parts reserved for a maintenance order
+		STOREKEEPER: "rwcsx",
+		SUPERVISOR: "rwcs",
+		MANAGER: "rwcsx",
+	},
 	"Pick List": {STOREKEEPER: "rwcsx", SUPERVISOR: "r", MANAGER: "rwcsx"},
 	"Purchase Receipt": {INSPECTOR: "r", STOREKEEPER: "r", MANAGER: "r"},
 	"Delivery Note": {INSPECTOR: "r", STOREKEEPER: "r", MANAGER: "r"},
@@ -156,6 +162,19 @@ MATRIX: dict[str, dict[str, str]] = {
 	"Asset Maintenance": {TECHNICIAN: "rw", SUPERVISOR: "r", MANAGER: "rwc"},
 	"Asset Maintenance Log": {TECHNICIAN: "rwcs", SUPERVISOR: "r", MANAGER: "rwcsx"},
 	"Asset Repair": {TECHNICIAN: "rwcs", SUPERVISOR: "r", MANAGER: "rwcsx"},
+	# plant maintenance (mom_app's own). Operators request work (the order lets a requester change only their
+	# own order while it is Requested: engine.maintenance.lifecycle.may_edit); technicians work orders;
+	# supervisors and managers approve and verify them (the workflow's transitions say who moves an order
+	# where). Maintenance Action: the applied actions of the maintenance API (idempotency keys), system-written
+	"Maintenance Work Order": {OPERATOR: "rc", TECHNICIAN: "rwc", SUPERVISOR: "rwce", MANAGER: "rwcde"},
+	"Maintenance Settings": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "rw"},
+	"Maintenance Checklist": {TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcd"},
+	"Failure Mode": {OPERATOR: "r", TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcd"},
+	"Failure Mechanism": {TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcd"},
+	"Failure Cause": {TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcd"},
+	"Detection Method": {TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcd"},
+	"Remedy Action": {TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcd"},
+	"Maintenance Action": {SUPERVISOR: "r", MANAGER: "r"},
 	# mom_app's own
 	"MOM Settings": {
 		OPERATOR: "r",

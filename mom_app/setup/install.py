@@ -34,6 +34,7 @@ def apply_setup():
 	ensure_iot_settings()
 	ensure_mom_settings()
 	install_shop_floor()
+	install_plant_maintenance()
 
 
 def capture_existing_genealogy():
@@ -62,6 +63,19 @@ def install_shop_floor():
 	install()
 
 
+def install_plant_maintenance():
+	"""Maintenance Settings defaults, the failure coding trees and the Maintenance Work Order workflow."""
+	from mom_app.plant_maintenance.setup import install
+
+	install()
+
+
+def uninstall_plant_maintenance():
+	from mom_app.plant_maintenance.setup import uninstall
+
+	uninstall()
+
+
 def uninstall_shop_floor():
 	from mom_app.production.shop_floor_setup import uninstall
 
@@ -70,6 +84,7 @@ def uninstall_shop_floor():
 
 def before_uninstall():
 	uninstall_shop_floor()  # before its custom fields go
+	uninstall_plant_maintenance()
 	remove_custom_fields()
 	remove_property_setters()
 	remove_indexes()
