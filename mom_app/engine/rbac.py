@@ -203,6 +203,17 @@ MATRIX: dict[str, dict[str, str]] = {
 	# --- shop floor ---
 	# Terminal Action: the applied terminal requests (idempotency keys); written by the terminal API only
 	"Terminal Action": {SUPERVISOR: "r", MANAGER: "r"},
+	# Andon Call: raised by the terminal's andon endpoint only; the helpers called, supervisors and managers
+	# answer it (acknowledge, close); operators and the workshop director see the calls
+	"Andon Call": {
+		OPERATOR: "r",
+		INSPECTOR: "rw",
+		TECHNICIAN: "rw",
+		STOREKEEPER: "rw",
+		SUPERVISOR: "rw",
+		MANAGER: "rwe",
+		DIRECTOR: "r",
+	},
 	# Work Order types: every role that reads work orders reads their type
 	"Production Order Type": {
 		OPERATOR: "r",
