@@ -204,3 +204,45 @@ def settings(**values) -> None:
 	"""Set Maintenance Settings values for a test (tests roll back their transaction)."""
 	for key, value in values.items():
 		frappe.db.set_single_value("Maintenance Settings", key, value)
+
+
+def asset_maintenance_log(machine: frappe._dict, technician: str, task: str = "Lubricate the spindle") -> str:
+	"""ERPNext's Asset Maintenance for the machine with one monthly task assigned to `technician`; the Asset
+	Maintenance Log ERPNext plans for it."""
+	team = f"MOM-PM Team {machine.asset}"
+	if not frappe.db.exists("Asset Maintenance Team", team):
+		frappe.get_doc(
+			{
+				"doctype": "Asset Maintenance Team",
+				"maintenance_team_name": team,
+				"company": machine.company,
+				"maintenance_team_members": [
+					{"team_member": technician, "maintenance_role": "Maintenance Technician"}
+				],
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists("Asset Maintenance", machine.asset):
+		frappe.db.set_value("Asset", machine.asset, "maintenance_required", 1)
+		frappe.get_doc(
+			{
+				"doctype": "Asset Maintenance",
+				"asset_name": machine.asset,
+				"company": machine.company,
+				"maintenance_team": team,
+				"asset_maintenance_tasks": [
+					{
+						"maintenance_task": task,
+						"maintenance_type": "Preventive Maintenance",
+						"maintenance_status": "Planned",
+						"start_date": nowdate(),
+						"periodicity": "Monthly",
+						"assign_to": technician,
+					}
+				],
+			}
+		).insert(ignore_permissions=True)
+	return frappe.db.get_value(
+		"Asset Maintenance Log",
+		{"asset_maintenance": machine.asset, "maintenance_status": ("in", ["Planned", "Overdue"])},
+		"name",
+	)

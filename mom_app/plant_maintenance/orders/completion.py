@@ -10,7 +10,8 @@ mom_app.engine.maintenance.repairs.completion_route).
 - An order with an ERPNext Asset Maintenance Log (a calendar task of ERPNext's Asset Maintenance): the log is
   completed (status Completed, the completion date, the work done) and submitted, which moves ERPNext's
   task to its next due date.
-A reopened order that is completed again keeps its Asset Repair (no second one).
+A reopened order that is completed again keeps its Asset Repair (no second one). The documents are made as
+the system for `user` (orders.system), each saying so in a comment.
 """
 
 import frappe
@@ -18,17 +19,18 @@ from frappe import _
 from frappe.utils import flt, get_datetime, getdate
 
 from mom_app.engine.maintenance.repairs import ASSET_REPAIR, MATERIAL_ISSUE, completion_route
+from mom_app.plant_maintenance.orders.system import made_for
 
 
-def complete_in_erpnext(doc) -> None:
+def complete_in_erpnext(doc, user: str) -> None:
 	if doc.asset_maintenance_log:
-		complete_maintenance_log(doc)
+		complete_maintenance_log(doc, user)
 	if doc.asset_repair:
 		return
 	status = frappe.db.get_value("Asset", doc.asset, "status") if doc.asset else None
 	route = completion_route(doc.order_type, doc.asset, status, flt(doc.parts_cost), flt(doc.other_cost))
 	if route.route == ASSET_REPAIR:
-		make_asset_repair(doc)
+		make_asset_repair(doc, user)
 	elif route.route == MATERIAL_ISSUE:
 		entries = sorted({row.stock_entry for row in doc.used_parts if row.stock_entry})
 		note = _(
@@ -39,7 +41,7 @@ def complete_in_erpnext(doc) -> None:
 		doc.add_comment("Info", frappe.utils.escape_html(note))
 
 
-def make_asset_repair(doc) -> str:
+def make_asset_repair(doc, user: str) -> str:
 	failure = get_datetime(doc.failure_time or doc.reported_at)
 	done = get_datetime(doc.back_in_service or doc.completed_at)
 	repair = frappe.get_doc(
@@ -61,11 +63,12 @@ def make_asset_repair(doc) -> str:
 	repair.flags.ignore_permissions = True
 	repair.insert()
 	repair.submit()
+	made_for("Asset Repair", repair.name, doc.name, user)
 	doc.db_set("asset_repair", repair.name, update_modified=False)
 	return repair.name
 
 
-def complete_maintenance_log(doc) -> None:
+def complete_maintenance_log(doc, user: str) -> None:
 	log = frappe.get_doc("Asset Maintenance Log", doc.asset_maintenance_log)
 	if log.docstatus != 0 or log.maintenance_status == "Completed":
 		return
@@ -76,3 +79,4 @@ def complete_maintenance_log(doc) -> None:
 	log.flags.ignore_permissions = True
 	log.save()
 	log.submit()
+	made_for("Asset Maintenance Log", log.name, doc.name, user)

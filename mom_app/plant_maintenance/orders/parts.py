@@ -9,13 +9,15 @@
   them), and linked to the Material Request's rows of the same item. Each row then shows its Stock Entry,
   valuation rate and amount.
 
-Both run as the system for the user acting on the order (who was allowed to approve it or to work it): the
-ERPNext documents are made with ignore_permissions.
+Both run as the system (orders.system.as_system) for `user`, who acted on the order (allowed to approve
+it or to work it); each document says so in a comment.
 """
 
 import frappe
 from frappe import _
 from frappe.utils import escape_html, flt, getdate, now_datetime, nowdate
+
+from mom_app.plant_maintenance.orders.system import made_for
 
 DOCTYPE = "Maintenance Work Order"
 
@@ -41,7 +43,7 @@ def warehouse_of(row) -> str:
 	return warehouse
 
 
-def reserve_parts(doc) -> str | None:
+def reserve_parts(doc, user: str) -> str | None:
 	rows = [row for row in doc.planned_parts if flt(row.qty) > 0]
 	if not rows or doc.material_request:
 		return None
@@ -70,13 +72,14 @@ def reserve_parts(doc) -> str | None:
 	request.flags.ignore_permissions = True
 	request.insert()
 	request.submit()
+	made_for("Material Request", request.name, doc.name, user)
 	for row, item in zip(rows, request.items, strict=True):
 		row.db_set("material_request_item", item.name, update_modified=False)
 	doc.db_set("material_request", request.name, update_modified=False)
 	return request.name
 
 
-def issue_parts(doc) -> str | None:
+def issue_parts(doc, user: str) -> str | None:
 	rows = [row for row in doc.used_parts if not row.stock_entry and flt(row.qty) > 0]
 	if not rows:
 		return None
@@ -138,7 +141,8 @@ def issue_parts(doc) -> str | None:
 	entry.flags.ignore_permissions = True
 	entry.insert()
 	entry.submit()
-	now, user = now_datetime(), frappe.session.user
+	made_for("Stock Entry", entry.name, doc.name, user)
+	now = now_datetime()
 	for row, item in zip(rows, entry.items, strict=True):
 		rate = flt(item.valuation_rate or item.basic_rate)
 		row.db_set(
