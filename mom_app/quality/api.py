@@ -95,7 +95,9 @@ def stage_label(stage: str | None) -> str:
 		"FQC": _("FQC", context="Inspection stage"),
 		"OQC": _("OQC", context="Inspection stage"),
 	}
-	return labels.get(stage or "", _(stage or ""))
+	if not stage:
+		return ""
+	return labels.get(stage) or _(stage)
 
 
 def check_label(check: str | None) -> str:
