@@ -205,6 +205,62 @@ class TestShopFloorInstall(FrappeTestCase):
 # --- end shop floor ---
 
 
+# --- plant maintenance ---
+class TestPlantMaintenanceInstall(FrappeTestCase):
+	def test_workflow_trees_and_settings(self):
+		from mom_app.engine.maintenance.orders import DEFAULT_TARGETS
+		from mom_app.plant_maintenance.data.failure_codes import CODES
+		from mom_app.plant_maintenance.setup import workflow_data
+
+		data = workflow_data()
+		workflow = frappe.get_doc("Workflow", data["workflow_name"])
+		self.assertTrue(workflow.is_active)
+		self.assertEqual(workflow.document_type, "Maintenance Work Order")
+		self.assertEqual(frappe.get_meta("Maintenance Work Order").get_workflow(), data["workflow_name"])
+		for state in data["states"]:
+			self.assertTrue(frappe.db.exists("Workflow State", state["state"]), state["state"])
+		for action in ("Wait for Parts", "Verify", "Reopen", "Schedule"):
+			self.assertTrue(frappe.db.exists("Workflow Action Master", action), action)
+		for doctype, (root, rows) in CODES.items():
+			self.assertTrue(frappe.db.exists(doctype, root), root)
+			self.assertGreaterEqual(frappe.db.count(doctype), len(rows) + 1, doctype)
+		self.assertEqual(frappe.db.get_value("Failure Mode", "Vibration", "code"), "VIB")
+		self.assertEqual(
+			frappe.db.get_value("Failure Mechanism", "Wear", "parent_failure_mechanism"), "Material Failure"
+		)
+		settings = frappe.get_single("Maintenance Settings")
+		self.assertEqual(settings.breakdown_mode, "Open an Order")
+		self.assertEqual(
+			{row.priority: (row.response_minutes, row.repair_minutes) for row in settings.priority_targets},
+			{p: (t.response_minutes, t.repair_minutes) for p, t in DEFAULT_TARGETS.items()},
+		)
+
+	def test_install_is_idempotent_and_keeps_what_admins_changed(self):
+		from mom_app.plant_maintenance.setup import install, workflow_data
+
+		name = workflow_data()["workflow_name"]
+		workflow = frappe.get_doc("Workflow", name)
+		workflow.transitions = [t for t in workflow.transitions if t.action != "Schedule"]
+		workflow.save(ignore_permissions=True)
+		frappe.db.set_single_value("Maintenance Settings", "breakdown_minutes", 25)
+		counted = ("Failure Mode", "Failure Mechanism", "Failure Cause", "Detection Method", "Remedy Action")
+		before = {doctype: frappe.db.count(doctype) for doctype in counted}
+		targets = frappe.db.count("Maintenance Priority Target")
+		install()
+		install()
+		self.assertEqual({doctype: frappe.db.count(doctype) for doctype in counted}, before)
+		self.assertEqual(frappe.db.count("Maintenance Priority Target"), targets)
+		self.assertFalse(
+			[t for t in frappe.get_doc("Workflow", name).transitions if t.action == "Schedule"],
+			"install overwrote the admin's workflow",
+		)
+		self.assertEqual(frappe.db.get_single_value("Maintenance Settings", "breakdown_minutes"), 25)
+		frappe.db.rollback()
+
+
+# --- end plant maintenance ---
+
+
 class TestTranslationsCurrent(FrappeTestCase):
 	"""The committed POT must be what Frappe's extractor finds in the code now (tier 1 checks zh.po covers it)."""
 

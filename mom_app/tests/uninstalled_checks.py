@@ -155,6 +155,46 @@ class TestShopFloorGone(FrappeTestCase):
 # --- end shop floor ---
 
 
+# --- plant maintenance ---
+class TestPlantMaintenanceGone(FrappeTestCase):
+	def test_doctypes_workflow_and_todos_gone(self):
+		for doctype in (
+			"Maintenance Work Order",
+			"Maintenance Work Order Step",
+			"Maintenance Time Log",
+			"Maintenance Planned Part",
+			"Maintenance Used Part",
+			"Maintenance Checklist",
+			"Maintenance Checklist Step",
+			"Maintenance Settings",
+			"Maintenance Priority Target",
+			"Maintenance Action",
+			"Failure Mode",
+			"Failure Mechanism",
+			"Failure Cause",
+			"Detection Method",
+			"Remedy Action",
+		):
+			self.assertFalse(frappe.db.exists("DocType", doctype), doctype)
+			self.assertFalse(frappe.db.table_exists(doctype), doctype)
+		self.assertFalse(frappe.db.sql("select 1 from tabSingles where doctype=%s", "Maintenance Settings"))
+		self.assertFalse(frappe.db.exists("Workflow", "Maintenance Work Order"))
+		for state in ("Requested", "Scheduled", "Waiting for Parts", "Verified"):
+			self.assertFalse(frappe.db.exists("Workflow State", state), state)
+		for action in ("Wait for Parts", "Reopen"):
+			self.assertFalse(frappe.db.exists("Workflow Action Master", action), action)
+		self.assertFalse(frappe.get_all("ToDo", filters={"reference_type": "Maintenance Work Order"}))
+		self.assertFalse(
+			frappe.get_all("Workflow Action", filters={"reference_doctype": "Maintenance Work Order"})
+		)
+		for doctype in ("Asset Repair", "Asset Maintenance Log", "Material Request", "Stock Entry"):
+			self.assertIsNone(frappe.get_meta(doctype).get_field("mom_maintenance_work_order"), doctype)
+		self.assertIsNone(frappe.get_meta("Workstation").get_field("mom_breakdown_minutes"))
+
+
+# --- end plant maintenance ---
+
+
 class TestERPNextStillWorks(FrappeTestCase):
 	"""ERPNext's own Work Order flow: BOM -> Work Order -> transfer -> manufacture, all submitted."""
 

@@ -41,11 +41,14 @@ def apply_action(doc, action: str):
 	if action not in actions:
 		if actions:
 			message = _("You cannot {0} order {1} now (it is {2}). You may: {3}.").format(
-				_(action), doc.name, _(doc.workflow_state or ""), ", ".join(_(a) for a in actions)
+				_(action),
+				doc.name,
+				_(doc.workflow_state) if doc.workflow_state else "-",
+				", ".join(_(a) for a in actions),
 			)
 		else:
 			message = _("You cannot {0} order {1} now (it is {2}).").format(
-				_(action), doc.name, _(doc.workflow_state or "")
+				_(action), doc.name, _(doc.workflow_state) if doc.workflow_state else "-"
 			)
 		frappe.throw(message, MaintenanceActionError, title=_("Not Allowed"))
 	return apply_workflow(doc, action)

@@ -87,7 +87,7 @@ class MaintenanceWorkOrder(Document):
 		if not lifecycle.may_edit(frappe.get_roles(), state, self.owner == frappe.session.user):
 			frappe.throw(
 				_("You may not change maintenance order {0} while it is {1}.").format(
-					self.name, _(state or "")
+					self.name, _(state) if state else "-"
 				),
 				frappe.PermissionError,
 				title=_("Not Allowed"),
