@@ -131,6 +131,26 @@ class TestWorkspaceNumbersInBrowser(FrappeTestCase):
 			finally:
 				s.close()
 
+	def test_oee_record_percentages_with_one_decimal(self):
+		name = frappe.db.get_value("OEE Record", {"workstation": DATA_WS}, "name")
+		with served_site() as base_url, browser() as b:
+			s = Session(b, base_url, self.with_data, PASSWORD)
+			try:
+				s.page.set_viewport_size({"width": 1440, "height": 900})
+				s.open(f"/app/oee-record/{name}", '[data-fieldname="oee"] .control-value')
+				shown = s.page.locator('[data-fieldname="oee"] .control-value').first.inner_text().strip()
+				self.assertEqual(shown, "36.7%")
+				s.open("/app/oee-record?workstation=" + DATA_WS, ".list-row")
+				row = s.page.locator(".list-row", has_text=DATA_WS).first.inner_text()
+				self.assertIn("36.7%", row)
+				self.assertNotIn("36.660", row)
+				s.screenshot("oee-record-one-decimal")
+				self.assertEqual(s.errors, [], s.errors)
+			finally:
+				s.close()
+		# the stored figure keeps its precision (roll-ups weight it by time)
+		self.assertAlmostEqual(frappe.db.get_value("OEE Record", name, "oee"), 36.66)
+
 	def test_device_list_says_not_connected(self):
 		with served_site() as base_url, browser() as b:
 			s = Session(b, base_url, self.with_data, PASSWORD)
