@@ -25,7 +25,8 @@ allows each action only to the roles its transitions name (verify: supervisors a
 
 Exactly once. Every action carries a client-made id (a uuid); the first request that applies it stores its
 answer in a Maintenance Action named by that id, in the same transaction; a retry gets that answer back
-(with "replayed": true), also one that ran alongside it.
+(with "replayed": true), also one that ran alongside it (the id is taken as soon as the order is locked, so
+a twin that waited for the lock meets the taken id, not a second application).
 
 Nothing half done. The order's row is locked first; an action runs in a savepoint and a refusal (a bad
 value, a mandatory checklist step not done, too little stock, an action the workflow does not allow now)
@@ -83,7 +84,11 @@ def check_client_id(client_id: str) -> str:
 
 
 def once(client_id: str, action: str, order: str, apply) -> dict:
-	"""Run `apply(doc)` on the locked order once per client id; store and return its answer."""
+	"""Run `apply(doc)` on the locked order once per client id; store and return its answer.
+
+	The Maintenance Action is inserted as soon as the order's row is locked, before anything is applied: a
+	twin request that waited for the lock finds the id taken by the unique key (which sees committed rows,
+	unlike the transaction's snapshot) and answers with the stored result instead of applying it again."""
 	client_id = check_client_id(client_id)
 	replay = stored_result(client_id)
 	if replay:
@@ -94,37 +99,40 @@ def once(client_id: str, action: str, order: str, apply) -> dict:
 	frappe.db.savepoint(SAVEPOINT)
 	try:
 		doc = frappe.get_doc(DOCTYPE, name, for_update=True)
-		replay = stored_result(client_id)  # a retry that waited for the lock
-		if replay:
-			return replay
+		try:
+			frappe.get_doc(
+				{
+					"doctype": "Maintenance Action",
+					"client_id": client_id,
+					"action": action,
+					"maintenance_work_order": name,
+					"user": frappe.session.user,
+					"result": "{}",
+				}
+			).insert(ignore_permissions=True)
+		except frappe.DuplicateEntryError:
+			frappe.db.rollback(save_point=SAVEPOINT)
+			frappe.clear_last_message()
+			return replay_committed(client_id)
 		check_worker(doc)
 		message = apply(doc)
 		doc = frappe.get_doc(DOCTYPE, name)
 		result = {**order_state(doc), "message": message or ""}
-		frappe.get_doc(
-			{
-				"doctype": "Maintenance Action",
-				"client_id": client_id,
-				"action": action,
-				"maintenance_work_order": name,
-				"user": frappe.session.user,
-				"result": json.dumps(result, default=str),
-			}
-		).insert(ignore_permissions=True)
-	except frappe.DuplicateEntryError:
-		# the same id applied by a request that ran alongside this one: undo this one, answer with that one's
-		frappe.db.rollback(save_point=SAVEPOINT)
-		frappe.clear_last_message()
-		replay = frappe.db.sql(
-			"select result from `tabMaintenance Action` where name = %s for update", client_id
+		frappe.db.set_value(
+			"Maintenance Action", client_id, "result", json.dumps(result, default=str), update_modified=False
 		)
-		if not replay:
-			raise
-		return {**json.loads(replay[0][0] or "{}"), "replayed": True}
 	except Exception:
 		frappe.db.rollback(save_point=SAVEPOINT)
 		raise
 	return result
+
+
+def replay_committed(client_id: str) -> dict:
+	"""The stored answer of an id another request applied (a locking read: the latest committed row)."""
+	row = frappe.db.sql("select result from `tabMaintenance Action` where name = %s for update", client_id)
+	if not row:
+		fail(_("The request has no valid id; reload the page."))
+	return {**json.loads(row[0][0] or "{}"), "replayed": True}
 
 
 def check_worker(doc, lead: bool = False) -> None:

@@ -479,3 +479,35 @@ class TestPartsAndERPNext(MaintenanceCase):
 		self.assertEqual(log_doc.mom_maintenance_work_order, name)
 		self.assertEqual(str(log_doc.completion_date), str(get_datetime(self.get(name).completed_at).date()))
 		self.assertFalse(self.get(name).asset_repair)  # planned work: no Asset Repair
+
+
+class TestClientIdOnceConcurrently(MaintenanceCase):
+	"""One client id sent twice at the same moment over two connections: applied once, both get its answer."""
+
+	def test_twin_requests(self):
+		from mom_app.production.api.test_terminal import run_concurrently
+
+		machine = testing.machine("TWIN")
+		name = testing.order(machine, approve=True)
+		frappe.db.commit()
+		request = cid()
+		technician = self.people.technician
+
+		def call():
+			frappe.set_user(technician)
+			return api.start(request, name)
+
+		try:
+			results = run_concurrently(call, call)
+			for result in results:
+				self.assertIsInstance(result, dict, results)
+			self.assertEqual(sorted(bool(r.get("replayed")) for r in results), [False, True])
+			self.assertEqual({r["state"] for r in results}, {"In Progress"})
+			frappe.db.rollback()
+			self.assertEqual(len(self.get(name).time_logs), 1)
+			self.assertEqual(frappe.db.count("Maintenance Action", {"maintenance_work_order": name}), 1)
+		finally:
+			frappe.db.delete("Maintenance Action", {"maintenance_work_order": name})
+			frappe.db.delete("ToDo", {"reference_type": DOCTYPE, "reference_name": name})
+			frappe.delete_doc(DOCTYPE, name, ignore_permissions=True, force=True)
+			frappe.db.commit()
