@@ -15,6 +15,7 @@ from frappe.utils import cint, escape_html, flt, get_url_to_form
 from mom_app.engine import aql
 from mom_app.engine.tolerances import out_of_tolerance, tolerance
 from mom_app.quality import plans
+from mom_app.quality.strings import stage_label
 
 INSPECTOR_ROLES = ("Quality Inspector", "MOM Manager", "System Manager")
 
@@ -85,19 +86,6 @@ def spc_chart(characteristic: str) -> dict:
 
 
 # ------------------------------------------------------------------ mobile inspection
-
-
-def stage_label(stage: str | None) -> str:
-	"""An inspection stage in the reader's words (IQC: incoming, IPQC: in process, ...)."""
-	labels = {
-		"IQC": _("IQC", context="Inspection stage"),
-		"IPQC": _("IPQC", context="Inspection stage"),
-		"FQC": _("FQC", context="Inspection stage"),
-		"OQC": _("OQC", context="Inspection stage"),
-	}
-	if not stage:
-		return ""
-	return labels.get(stage) or _(stage)
 
 
 def check_label(check: str | None) -> str:

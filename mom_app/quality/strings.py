@@ -1,5 +1,8 @@
 """Words the quality adapter builds messages from at run time, marked for the POT (gettext's N_ idiom):
-the defect classes and the run-rule descriptions of mom_app.engine.spc.RULES."""
+the defect classes and the run-rule descriptions of mom_app.engine.spc.RULES; and an inspection stage or type in
+the reader's words."""
+
+from frappe import _
 
 
 def N_(text: str) -> str:
@@ -21,3 +24,17 @@ RULE_DESCRIPTIONS = (
 	N_("Fifteen points in a row within 1 sigma of the centre line (either side)."),
 	N_("Eight points in a row beyond 1 sigma of the centre line (either side), none within 1 sigma."),
 )
+
+
+def stage_label(stage: str | None) -> str:
+	"""An inspection stage in the reader's words (IQC: incoming, IPQC: in process, ...)."""
+	labels = {
+		"IQC": _("IQC", context="Inspection stage"),
+		"IPQC": _("IPQC", context="Inspection stage"),
+		"FQC": _("FQC", context="Inspection stage"),
+		"OQC": _("OQC", context="Inspection stage"),
+	}
+	if not stage:
+		return ""
+	# anything else is an ERPNext inspection type (Incoming, In Process, Outgoing), said as its form says it
+	return labels.get(stage) or _(stage, context="Quality Inspection")

@@ -133,6 +133,8 @@ class TestWhatThePageShows(QualityCase):
 		with in_language("zh"):
 			self.assertEqual(api.check_label("Every N Pieces@50"), "按件巡检（已生产 50 件）")
 			self.assertEqual(api.stage_label("IQC"), "来料检验")
+			# an inspection without a plan stage is named by its ERPNext type, as its form says it
+			self.assertEqual(api.stage_label("In Process"), "制程检验")
 
 	def test_sampling_in_the_readers_language(self):
 		testing.plan("IQC", self.w.rm, self.w.template, aql_major="1.0")

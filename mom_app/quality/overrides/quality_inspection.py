@@ -19,6 +19,7 @@ from frappe.utils import cint, escape_html, flt, get_link_to_form
 
 from mom_app.engine import aql
 from mom_app.quality import plans
+from mom_app.quality.strings import stage_label
 
 
 class InspectionInputError(frappe.ValidationError):
@@ -174,7 +175,7 @@ def raise_inspection_hold(qi):
 	rejected = [r.specification for r in qi.readings if r.status == "Rejected"]
 	detail = ", ".join(rejected) if rejected else _("sampling plan")
 	reason = _("Inspection {0} of {1} ({2}) rejected: {3}").format(
-		qi.name, qi.item_code, _(qi.get("mom_stage") or qi.inspection_type), detail
+		qi.name, qi.item_code, stage_label(qi.get("mom_stage") or qi.inspection_type), detail
 	)
 	hold = raise_hold(
 		reason,
