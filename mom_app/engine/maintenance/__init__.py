@@ -19,6 +19,9 @@ Modules (each documents its API, inputs, rules and formulas in its docstring):
 - `kpis`: MTBF, MTTR, MTTA, mean downtime, inherent availability, PM compliance, backlog hours, planned vs
   unplanned share, maintenance cost per asset, per asset / workstation / category / period:
   `kpis.compute(orders, operating, assets, group_by=..., period=...)`.
+- `worklist`: the technician's work list (the /maintenance page): the open orders assigned to a user and the
+  unassigned ones, by priority and due time (the earliest deadline an order still has to meet).
+  `worklist.worklist(orders, user, now)`, `worklist.due_time(order)`.
 
 Import the module you need: `from mom_app.engine.maintenance import due, meters`.
 """
