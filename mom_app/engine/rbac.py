@@ -47,7 +47,7 @@ RIGHTS = {
 
 # doctype -> {role: rights}. Reading a doctype also grants select, report and print (see expand()).
 # Every MOM role reads the doctypes behind the MOM workspace number cards (Work Order, Job Card, Quality
-# Inspection, Workstation, IoT Device), so every role sees the same plant overview.
+# Inspection, Workstation, IoT Device, Maintenance Work Order), so every role sees the same plant overview.
 MATRIX: dict[str, dict[str, str]] = {
 	# production
 	"Work Order": {
@@ -166,7 +166,19 @@ MATRIX: dict[str, dict[str, str]] = {
 	# own order while it is Requested: engine.maintenance.lifecycle.may_edit); technicians work orders;
 	# supervisors and managers approve and verify them (the workflow's transitions say who moves an order
 	# where). Maintenance Action: the applied actions of the maintenance API (idempotency keys), system-written
-	"Maintenance Work Order": {OPERATOR: "rc", TECHNICIAN: "rwc", SUPERVISOR: "rwce", MANAGER: "rwcde"},
+	# Every MOM role reads the orders (the workspace's maintenance cards count them, see above): storekeepers
+	# issue their parts, inspectors and the approvers see why a machine is stopped
+	"Maintenance Work Order": {
+		OPERATOR: "rc",
+		INSPECTOR: "r",
+		TECHNICIAN: "rwc",
+		STOREKEEPER: "r",
+		SUPERVISOR: "rwce",
+		MANAGER: "rwcde",
+		RD_ENGINEER: "r",
+		PROCESS_ENGINEER: "r",
+		DIRECTOR: "r",
+	},
 	"Maintenance Settings": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "rw"},
 	"Maintenance Checklist": {TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcd"},
 	"Failure Mode": {OPERATOR: "r", TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcd"},
