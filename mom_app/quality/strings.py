@@ -2,8 +2,6 @@
 the defect classes and the run-rule descriptions of mom_app.engine.spc.RULES; and an inspection stage or type in
 the reader's words."""
 
-from frappe import _
-
 
 def N_(text: str) -> str:
 	return text
@@ -28,6 +26,8 @@ RULE_DESCRIPTIONS = (
 
 def stage_label(stage: str | None) -> str:
 	"""An inspection stage in the reader's words (IQC: incoming, IPQC: in process, ...)."""
+	from frappe import _  # this module's word lists are read without Frappe too (the tier-1 POT checks)
+
 	labels = {
 		"IQC": _("IQC", context="Inspection stage"),
 		"IPQC": _("IPQC", context="Inspection stage"),
