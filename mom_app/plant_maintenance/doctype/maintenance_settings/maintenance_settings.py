@@ -31,6 +31,12 @@ DEFAULTS = {
 	"quality_hold_orders": 1,
 	"quality_priority": "High",
 }
+# links to records the app creates on install (the downtime reason tree): stored once those exist; not as
+# DocType defaults, which Frappe saves with the Single before the app's after_install has made them
+LINK_DEFAULTS = {
+	"planned_maintenance_reason": ("Downtime Reason", "Preventive Maintenance"),
+	"breakdown_reason": ("Downtime Reason", "Machine Breakdown"),
+}
 
 
 def default_target_rows() -> list[dict]:
@@ -50,6 +56,9 @@ def ensure_settings():
 	for fieldname, value in DEFAULTS.items():
 		if stored.get(fieldname) in (None, ""):
 			frappe.db.set_single_value(DOCTYPE, fieldname, value)
+	for fieldname, (doctype, name) in LINK_DEFAULTS.items():
+		if stored.get(fieldname) in (None, "") and frappe.db.exists(doctype, name):
+			frappe.db.set_single_value(DOCTYPE, fieldname, name)
 	if not frappe.db.count("Maintenance Priority Target", {"parent": DOCTYPE, "parenttype": DOCTYPE}):
 		doc = frappe.get_doc(DOCTYPE)
 		doc.set("priority_targets", default_target_rows())
