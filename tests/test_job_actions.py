@@ -290,6 +290,7 @@ def test_stopping_is_allowed_under_quality_hold():
 			act("complete", good_qty=1),
 			"quality_hold",
 		),
+		(card(lockout={"order": "MWO-1", "workstation": "Press 1"}), act("start"), "lockout"),
 		(card(time_logs=[log(ANA, T)]), act("start"), "already_running"),
 		(card(is_paused=True, time_logs=[log(ANA, T, T)]), act("start"), "job_paused"),
 		(card(is_paused=True, time_logs=[log(ANA, T, T)]), act("complete", good_qty=1), "job_paused"),

@@ -421,3 +421,22 @@ def test_groups_and_periods_add_up(orders, period, group_by):
 	assert set(names) <= {o["name"] for o in orders}
 	if period is None:
 		assert len(names) == len(set(names))  # an order is listed once per period
+
+
+def test_failures_without_operating_time_have_no_mtbf():
+	"""No operating rows (no OEE records for the machine) or rows of 0 hours: the operating time is not known,
+	so neither is MTBF nor the inherent availability (0 would read as a machine failing the moment it starts)."""
+	failed = {
+		"name": "MWO-1",
+		"asset": "A1",
+		"type": "Corrective",
+		"reported": datetime(2024, 3, 4, 8),
+		"repair_start": datetime(2024, 3, 4, 9),
+		"back_in_service": datetime(2024, 3, 4, 10),
+	}
+	zero = [{"asset": "A1", "day": date(2024, 3, 4), "running_hours": 0.0}]
+	for operating in ((), zero):
+		[row] = compute([failed], operating, group_by=("asset",))
+		assert row["failures"] == 1 and row["operating_hours"] == 0
+		assert row["mtbf_hours"] is None and row["inherent_availability"] is None
+		assert row["mttr_hours"] == 1

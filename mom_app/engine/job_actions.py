@@ -6,7 +6,8 @@ changes to make - or raises `ActionError(code, message)`. It changes nothing its
 snapshot, applies the plan to the real Job Card (inside one transaction, after locking the card) and
 translates the message by its stable code.
 
-Snapshot (the Job Card's fields of the same names, plus `hold_reason` from quality)::
+Snapshot (the Job Card's fields of the same names, plus `hold_reason` from quality and `lockout` from
+maintenance)::
 
     {
         "status": "Open" | "Work In Progress" | "On Hold" | "Material Transferred" | "Completed" | ...,
@@ -17,6 +18,7 @@ Snapshot (the Job Card's fields of the same names, plus `hold_reason` from quali
         "workstation": "Press 1",
         "is_paused": False,
         "hold_reason": None,
+        "lockout": None,  # or {"order": "MWO-2026-00012", "workstation": "Press 1"}
         "time_logs": [
             {
                 "employee": "HR-EMP-0001",
@@ -45,6 +47,10 @@ The rules:
   - the terminal's workstation, when it sends one, must be the job card's;
   - a quality hold (`hold_reason`) refuses start, resume and complete, with the hold's reason; pause and
     downtime stay possible (stopping is always allowed);
+  - a maintenance lockout (`lockout`: an open Emergency maintenance order locks the card's workstation)
+    refuses start and resume, naming the order; complete stays possible but ends the employee's work on
+    the card (what was made before the lockout is reported; no new time log opens on a locked machine);
+    pause and downtime stay possible. A quality hold is said first when both apply;
   - start opens a time log for the employee at `now`; refused while the employee's own log is open, and
     while the job is paused (resume it instead);
   - pause closes every open time log at `now` with nothing completed and marks the job paused ("On Hold")
@@ -90,6 +96,10 @@ ERRORS = {
 	"wrong_workstation": "This job card is for workstation {expected}, not {given}.",
 	"missing_employee": "Scan or choose the employee first.",
 	"quality_hold": "The job is on quality hold: {reason}",
+	"lockout": (
+		"Workstation {workstation} is locked out by maintenance order {order}; jobs start there again when "
+		"the order is completed."
+	),
 	"already_running": "Employee {employee} is already working on this job.",
 	"job_paused": "The job is paused; resume it first.",
 	"not_running": "The job is not running, so it cannot be paused.",
@@ -223,6 +233,14 @@ def _refusal(snapshot: Mapping, kind: str, employee, given_workstation=None) -> 
 	if hold and kind in ("start", "resume", "complete"):
 		return ActionError("quality_hold", reason=hold)
 
+	lockout = snapshot.get("lockout")
+	if lockout and kind in ("start", "resume"):
+		return ActionError(
+			"lockout",
+			order=lockout.get("order"),
+			workstation=lockout.get("workstation") or snapshot.get("workstation"),
+		)
+
 	open_logs = _open_logs(snapshot)
 	paused = bool(snapshot.get("is_paused"))
 	mine = any(log.get("employee") == employee for _, log in open_logs)
@@ -351,12 +369,14 @@ def plan_action(
 	if not (good or scrap or rework) and not fully_completed:
 		raise ActionError("nothing_reported", remaining=remaining)
 	closed = _close(index, log, now, good)
+	# a partial report: the employee goes on working on the card, in a new log from the same moment - unless
+	# the workstation is locked out (its work stops; it resumes once the maintenance order is completed)
+	goes_on = not fully_completed and not snapshot.get("lockout")
 	return Plan(
 		action=kind,
 		employee=employee,
 		close_logs=(closed,),
-		# a partial report: the employee goes on working on the card, in a new log from the same moment
-		open_logs=() if fully_completed else ({"employee": employee, "from_time": now},),
+		open_logs=({"employee": employee, "from_time": now},) if goes_on else (),
 		status="Work In Progress",
 		completed_qty=good,
 		process_loss_qty=scrap,

@@ -187,6 +187,24 @@ MATRIX: dict[str, dict[str, str]] = {
 	"Detection Method": {TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcd"},
 	"Remedy Action": {TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcd"},
 	"Maintenance Action": {SUPERVISOR: "r", MANAGER: "r"},
+	# preventive maintenance plans: supervisors and managers plan, technicians read; asset meters are set up
+	# and read by technicians (readings typed in need write on the meter); their readings are system-written
+	"Maintenance Plan": {TECHNICIAN: "r", SUPERVISOR: "rwc", MANAGER: "rwcd"},
+	"Asset Meter": {TECHNICIAN: "rwc", SUPERVISOR: "rwc", MANAGER: "rwcd"},
+	"Asset Meter Reading": {TECHNICIAN: "r", SUPERVISOR: "r", MANAGER: "re"},
+	# Condition Rule: technicians, supervisors and managers define rules on machine signals; every role that
+	# reads the shop floor board reads them (a workstation in alarm says which rule fired)
+	"Condition Rule": {
+		OPERATOR: "r",
+		INSPECTOR: "r",
+		TECHNICIAN: "rwc",
+		STOREKEEPER: "r",
+		SUPERVISOR: "rwc",
+		MANAGER: "rwcde",
+		RD_ENGINEER: "r",
+		PROCESS_ENGINEER: "r",
+		DIRECTOR: "r",
+	},
 	# mom_app's own
 	"MOM Settings": {
 		OPERATOR: "r",

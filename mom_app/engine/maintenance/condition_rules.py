@@ -13,6 +13,7 @@ API::
     step(rule, state, samples) -> (RuleState, [Event])                 samples: (ts, value), any order
     hold_until(rule, state, now) -> (RuleState, [Event])               the last value held until now
     needs_saving(old, new) -> bool                                     more than time bookkeeping changed
+    waits(state) -> bool                                               an on-delay or off-delay is running
     evaluate_readings(rules, rules_by_series, states, readings) -> (dict[key, RuleState], [Event])
 
 `Event(rule, kind, ts, value, occurrences)`: kind FIRED or CLEARED, ts the time (Unix seconds) it happened,
@@ -226,6 +227,15 @@ def needs_saving(old: RuleState | None, new: RuleState) -> bool:
 	"""True when `new` differs from `old` in more than the time bookkeeping (module docstring)."""
 	old = old or _FRESH
 	return any(getattr(old, name) != getattr(new, name) for name in _SIGNIFICANT)
+
+
+def waits(state: RuleState) -> bool:
+	"""An on-delay or off-delay is running: the condition holds and has not made its occurrence yet, or a
+	fired rule is back inside its clear limits and waiting to clear. hold_until() may complete it without a
+	new sample (the adapter's heartbeat calls it for these rules only)."""
+	if state.active:
+		return state.clear_since is not None
+	return state.since is not None and not state.counted
 
 
 def _time(ts) -> float:

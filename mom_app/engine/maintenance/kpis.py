@@ -32,7 +32,9 @@ Each result row: the group's dimensions, "period" (its first day, or None) and:
 
     operating_hours        sum of running_hours where there is a state log, else planned_busy_hours
     failures               orders with failure reported in the period
-    mtbf_hours             MTBF = operating_hours / failures                      (None without failures)
+    mtbf_hours             MTBF = operating_hours / failures                      (None without failures,
+                           and None without operating time: no operating row, or rows of 0 hours, means
+                           the time is not known, not that the machine failed at once)
     repairs                failure orders back in service
     repair_hours           sum of back_in_service - repair_start (missing repair_start: acknowledged,
                            then reported) of the repairs: the active repair time
@@ -416,7 +418,7 @@ def _div(a: float, b: float) -> float | None:
 
 
 def _figures(a: list, backlog_hours: float, n_assets: int) -> dict:
-	mtbf = _div(a[_OPERATING], a[_FAILURES])
+	mtbf = _div(a[_OPERATING], a[_FAILURES]) if a[_OPERATING] > 0 else None
 	mttr = _div(a[_REPAIR_S] / 3600.0, a[_REPAIRS])
 	availability = mtbf / (mtbf + mttr) if mtbf is not None and mttr is not None and mtbf + mttr > 0 else None
 	labour = a[_PLANNED_H] + a[_UNPLANNED_H]

@@ -36,8 +36,9 @@ Editing (`roles`: the user's roles; `state`: the order's state before the change
     anyone else                                    never
 
 Dedup keys: an order's `dedup_key` makes the order the only one with that key. Keys of condition rules
-(`orders.rule_order_key`, "rule|...") mean "one *open* order per rule and asset": a closed order (done,
-cancelled or rejected) gives its key up, so the rule may open a new one. Breakdown keys and PM occurrence
+(`orders.rule_order_key`, "rule|...") mean "one *open* order per rule and asset", and andon keys
+(`orders.andon_order_key`, "andon|...") "one *open* request per workstation": a closed order (done,
+cancelled or rejected) gives its key up, so the rule or the andon may open a new one. Breakdown keys and PM occurrence
 keys name one event: the order keeps them when it closes, so the same breakdown or occurrence never opens a
 second order.
 """
@@ -73,7 +74,7 @@ LOCKED_STATES = (VERIFIED, CANCELLED, REJECTED)  # only managers change these
 
 ADMIN_ROLES = frozenset({"System Manager", "Administrator"})
 WORKER_ROLES = frozenset({TECHNICIAN, SUPERVISOR})
-OPEN_ONLY_KEY_PREFIXES = ("rule|",)
+OPEN_ONLY_KEY_PREFIXES = ("rule|", "andon|")
 
 TIME_FIELDS = ("acknowledged", "repair_start", "back_in_service", "completed", "verified")
 

@@ -9,6 +9,7 @@ API::
     evaluate_order(priority, targets, now, *, reported, acknowledged=None, repair_start=None,
                    back_in_service=None, completed=None, due=None) -> OrderTiming
     rule_order_key(rule, asset) -> str;  breakdown_order_key(workstation, down_since) -> str
+    andon_order_key(workstation) -> str;  quality_order_key(hold) -> str
     breakdown_threshold_seconds(workstation_minutes, settings_minutes) -> float
     is_breakdown(state, start, end, threshold_seconds) -> bool
     breakdown_open_since(state, start, now, threshold_seconds) -> bool
@@ -38,7 +39,10 @@ Breakdowns: a Down interval lasting at least the threshold. The threshold is the
 (minutes, when set and > 0), else the settings' one. `breakdown_open_since` says whether a Down interval
 still open at `now` has already lasted long enough (so the order opens while the machine is still down).
 One order per breakdown: `breakdown_order_key(workstation, down_since)`; one open order per condition rule and
-asset: `rule_order_key(rule, asset)` (a rule that fires again while its order is open adds to that order).
+asset: `rule_order_key(rule, asset)` (a rule that fires again while its order is open adds to that order); one
+open request per workstation from the terminal's maintenance andon: `andon_order_key(workstation)` (a call
+while the request is open adds to it; once it is closed a call opens a new one); one order per quality hold
+whose cause is the machine: `quality_order_key(hold)`.
 """
 
 from collections.abc import Iterable, Mapping
@@ -216,6 +220,20 @@ def breakdown_order_key(workstation: str, down_since) -> str:
 		raise ValueError("a breakdown order key needs the workstation")
 	start = seconds(down_since, "down_since")
 	return f"breakdown|{workstation}|{start:.3f}"
+
+
+def andon_order_key(workstation: str) -> str:
+	"""The key of the one open maintenance request per workstation from the terminal's andon."""
+	if not workstation:
+		raise ValueError("an andon order key needs the workstation")
+	return f"andon|{workstation}"
+
+
+def quality_order_key(hold: str) -> str:
+	"""The key of the one order a quality hold whose cause is the machine opens."""
+	if not hold:
+		raise ValueError("a quality order key needs the quality hold")
+	return f"quality|{hold}"
 
 
 def breakdown_threshold_seconds(workstation_minutes, settings_minutes) -> float:
