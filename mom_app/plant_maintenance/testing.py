@@ -30,9 +30,10 @@ def account_of(company_name: str, account_type: str) -> str | None:
 	)
 
 
-def asset_category() -> str:
-	if not frappe.db.exists("Asset Category", CATEGORY):
-		doc = frappe.get_doc({"doctype": "Asset Category", "asset_category_name": CATEGORY})
+def asset_category(name: str = CATEGORY) -> str:
+	"""An asset category with the test company's asset accounts (ERPNext requires them)."""
+	if not frappe.db.exists("Asset Category", name):
+		doc = frappe.get_doc({"doctype": "Asset Category", "asset_category_name": name})
 		fixed = account_of(company(), "Fixed Asset")
 		if fixed:
 			doc.append(
@@ -45,7 +46,7 @@ def asset_category() -> str:
 				},
 			)
 		doc.insert(ignore_permissions=True)
-	return CATEGORY
+	return name
 
 
 def asset_item() -> str:
