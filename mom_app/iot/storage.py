@@ -1,4 +1,5 @@
-"""Store a batch of readings: raw rows, minute aggregates, machine state, device health (Frappe adapter).
+"""Store a batch of readings: raw rows, minute aggregates, machine state, condition rules, device health
+(Frappe adapter).
 
 `store_readings(rows)` is what the stream writer, the collector and the webhook's fallback call. It never
 commits; the caller commits (and only then acknowledges the stream entries). A row whose uid is already
@@ -23,6 +24,8 @@ from frappe.utils import add_days, now_datetime
 from mom_app.engine.readings import BadValue, reading_value
 from mom_app.iot import machine_state, minute_aggregates
 from mom_app.iot.clock import local_times, system_zone, to_local, to_unix
+from mom_app.plant_maintenance import condition_rules
+from mom_app.plant_maintenance.meters.feed import feed_readings
 
 # to_local, to_unix and system_zone are imported from here by the collector, the demo and the tests
 __all__ = ["purge_old_readings", "store_readings", "system_zone", "to_local", "to_unix"]
@@ -41,8 +44,15 @@ SAVEPOINT = "mom_iot_insert"
 # ---------------------------------------------------------------------------------------------- entry
 def store_readings(rows: list[dict]) -> dict:
 	"""Store reading rows {uid, device, tag, ts (Unix seconds), value}; return what happened:
-	{inserted, duplicates, rejected, intervals_closed, downtime_entries}. Does not commit."""
-	counts = {"inserted": 0, "duplicates": 0, "rejected": 0, "intervals_closed": 0, "downtime_entries": 0}
+	{inserted, duplicates, rejected, intervals_closed, downtime_entries, rule_events}. Does not commit."""
+	counts = {
+		"inserted": 0,
+		"duplicates": 0,
+		"rejected": 0,
+		"intervals_closed": 0,
+		"downtime_entries": 0,
+		"rule_events": 0,
+	}
 	clean, rejected, repeated = _sanitise(rows)
 	counts["rejected"] = rejected
 	if rejected:
@@ -55,6 +65,10 @@ def store_readings(rows: list[dict]) -> dict:
 		closed, downtime = machine_state.derive_states(new)
 		counts["intervals_closed"] = closed
 		counts["downtime_entries"] = downtime
+		# plant maintenance: condition rules on the stored readings (they may open maintenance orders)
+		counts["rule_events"] = condition_rules.evaluate_stored(new)
+		# plant maintenance: asset meters fed by Meter and Good Count tags (one row per meter and minute)
+		counts["meters"] = feed_readings(new)
 	if clean:
 		_mark_devices_seen(clean)
 	return counts

@@ -4,6 +4,10 @@ Every operator-terminal action saves an ERPNext Job Card, and ERPNext validates 
 the employee's other open job cards at the workstation (JobCard.get_open_job_cards / get_time_logs). Those
 queries filter `tabJob Card` by workstation and `tabJob Card Time Log` by employee, and ERPNext has no index
 on either: each save scanned every job card of the plant, once per time log.
+
+Also composite indexes on mom_app's own tables that a DocType's JSON cannot declare (they go with the table
+on uninstall): the maintenance plans' due-date scan finds each plan's latest order per asset by trigger and
+asset (mom_app.plant_maintenance.plans.loading).
 """
 
 import frappe
@@ -13,6 +17,11 @@ import frappe
 INDEXES = (
 	("Job Card", ("workstation", "docstatus"), "mom_workstation_docstatus"),
 	("Job Card Time Log", ("employee", "from_time"), "mom_employee_from_time"),
+	(
+		"Maintenance Work Order",
+		("trigger_doctype", "trigger_name", "asset", "creation"),
+		"mom_trigger_asset_creation",
+	),
 )
 
 
