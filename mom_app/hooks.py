@@ -85,6 +85,21 @@ doc_events = {
 	"Stock Ledger Entry": {
 		"validate": "mom_app.quality.overrides.stock_ledger_entry.validate",
 	},
+	# plant maintenance: a hold whose cause is the machine opens a maintenance order; a completed order's work
+	# classifies its workstation's stops (OEE); the writers reload the condition rules when settings change
+	"Quality Hold": {
+		"on_update": "mom_app.plant_maintenance.overrides.quality_hold.on_update",
+	},
+	"Maintenance Work Order": {
+		"on_update": "mom_app.plant_maintenance.overrides.maintenance_work_order.on_update",
+		# preventive plans: a meter plan's order keeps the meter at completion; why it fell due, in the
+		# reader's language
+		"validate": "mom_app.plant_maintenance.overrides.maintenance_work_order.validate",
+		"onload": "mom_app.plant_maintenance.overrides.maintenance_work_order.onload",
+	},
+	"Maintenance Settings": {
+		"on_update": "mom_app.plant_maintenance.overrides.maintenance_settings.on_update",
+	},
 }
 
 # IoT: an IoT Device's OPC UA client private key is read, listed and downloaded only by the roles that see
@@ -115,13 +130,22 @@ doctype_list_js = {
 scheduler_events = {
 	"cron": {
 		# store webhook readings from the Redis stream even when no collector process runs
-		"* * * * *": ["mom_app.iot.writer.drain"],
+		"* * * * *": [
+			"mom_app.iot.writer.drain",
+			# plant maintenance: condition rules' delays completed by time; machines still down
+			"mom_app.plant_maintenance.condition_rules.heartbeat",
+			"mom_app.plant_maintenance.breakdowns.check_open",
+		],
 		# SPC characteristics fed by IoT signals
 		"*/10 * * * *": ["mom_app.quality.spc.recompute_iot_characteristics"],
 	},
 	"daily": ["mom_app.iot.storage.purge_old_readings"],
-	# shop floor: OEE Records of today and yesterday
-	"hourly": ["mom_app.production.oee.recompute_recent"],
+	"hourly": [
+		# shop floor: OEE Records of today and yesterday
+		"mom_app.production.oee.recompute_recent",
+		# plant maintenance: the due-date scan of the maintenance plans and ERPNext's maintenance logs
+		"mom_app.plant_maintenance.plans.scan.run",
+	],
 }
 
 # the operator terminal's actions in a job card's timeline (its saves there make no Version)
@@ -129,9 +153,13 @@ additional_timeline_content = {
 	"Job Card": ["mom_app.production.doctype.terminal_action.terminal_action.job_card_timeline"]
 }
 
-# shop floor: QR codes in print formats (the Work Order traveler)
+# shop floor: QR codes in print formats (the Work Order traveler, the Asset Label)
 jinja = {
-	"methods": ["mom_app.production.traveler.qr_svg", "mom_app.production.traveler.job_cards"],
+	"methods": [
+		"mom_app.production.traveler.qr_svg",
+		"mom_app.production.traveler.job_cards",
+		"mom_app.plant_maintenance.asset_label.asset_workstation",
+	],
 }
 
 # Tests

@@ -3,7 +3,9 @@ Workstation status (Frappe adapter; the state machine is mom_app.engine.machine_
 
 `derive_states(rows)` is called by mom_app.iot.storage.store_readings with the rows it has just inserted:
 each touched workstation's state advances from the samples of its one source tag (its Machine State tag,
-else its first Good Count tag). Writers lock the workstations they advance, in name order.
+else its first Good Count tag). Writers lock the workstations they advance, in name order. A Down interval
+that lasted (or, still open, has lasted until the batch's last sample) the workstation's breakdown time
+opens a corrective maintenance order (mom_app.plant_maintenance.breakdowns).
 """
 
 import frappe
@@ -12,6 +14,7 @@ from frappe import _
 from mom_app.engine.machine_state import (
 	DOWN,
 	IDLE,
+	OFF,
 	RUNNING,
 	SETUP,
 	OpenState,
@@ -22,9 +25,10 @@ from mom_app.engine.machine_state import (
 	states_from_counter,
 )
 from mom_app.iot.clock import to_local, to_unix
+from mom_app.plant_maintenance import breakdowns
 
 # ERPNext Workstation.status for each machine state
-WORKSTATION_STATUS = {RUNNING: "Production", IDLE: "Idle", DOWN: "Problem", SETUP: "Setup"}
+WORKSTATION_STATUS = {RUNNING: "Production", IDLE: "Idle", DOWN: "Problem", SETUP: "Setup", OFF: "Off"}
 REALTIME_EVENT = "mom_workstation_status"
 
 
@@ -123,6 +127,7 @@ def _advance_workstation(workstation: str, source, series, settings) -> tuple[in
 		open_state, samples, settings.micro_stop_seconds, settings.downtime_minutes * 60
 	)
 	downtime = 0
+	closed_logs = []
 	for interval in intervals:
 		if open_log and abs(interval.start - open_state.start) < 1e-3:
 			log = frappe.get_doc("Machine State Log", open_log.name)
@@ -139,12 +144,22 @@ def _advance_workstation(workstation: str, source, series, settings) -> tuple[in
 		if interval.downtime:
 			create_downtime_entry(log)
 			downtime += 1
+		closed_logs.append(log)
+	still_open_log = open_log.name if open_log else None
 	if still_open and not (open_state and abs(still_open.start - open_state.start) < 1e-3):
 		log = new_log(workstation, source.device, still_open.state, still_open.start)
 		log.flags.from_iot = True
 		log.insert(ignore_permissions=True)
+		still_open_log = log.name
 	if still_open:
 		set_workstation_status(workstation, still_open.state, still_open.start)
+	# plant maintenance: a Down interval long enough is a breakdown (closed here, or still open)
+	breakdowns.after_advance(
+		workstation,
+		closed_logs,
+		(still_open_log, still_open.state, to_local(still_open.start)) if still_open else None,
+		to_local(max(ts for ts, _value in series)),
+	)
 	return len(intervals), downtime
 
 

@@ -194,7 +194,9 @@ class TestBoards(FrappeTestCase):
 		)
 		self.assertEqual(job_card_status_label("Open"), "待开工")
 		detail = board.get_workstation_detail(self.b.workstation)
-		self.assertEqual([l["label"] for l in detail["legend"]], ["运行中", "待机", "换型调机", "停机"])
+		self.assertEqual(
+			[l["label"] for l in detail["legend"]], ["运行中", "待机", "换型调机", "停机", "关机"]
+		)
 		self.assertIn("换型调机", [t["label"] for t in detail["timeline"]])
 
 	def test_stops_by_reason_each_with_a_label(self):

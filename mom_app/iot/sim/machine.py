@@ -24,12 +24,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-# State codes on the wire, and the state map (engine.machine_state) the IoT Tag carries for them.
-# engine.machine_state has no "off shift / not scheduled" state: Idle would make every night a downtime,
-# so the simulator reports off-shift hours as Setup (planned, never downtime).
+# State codes on the wire, and the state map (engine.machine_state) the IoT Tag carries for them. Off-shift
+# hours are Off (no production planned: planned downtime in OEE, never a loss, never downtime).
 OFF, RUNNING, IDLE, DOWN, SETUP = 0, 1, 2, 3, 4
 STATE_NAMES = {OFF: "Off", RUNNING: "Running", IDLE: "Idle", DOWN: "Down", SETUP: "Setup"}
-STATE_MAP = "0=Setup  # off shift: planned, not downtime\n1=Running\n2=Idle\n3=Down\n4=Setup"
+STATE_MAP = "0=Off  # off shift: no production planned\n1=Running\n2=Idle\n3=Down\n4=Setup"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,13 @@ mom.boards.STATE_COLORS = {
 };
 
 // the events the boards listen to; each carries the workstation and comes through its document room
-mom.boards.EVENTS = ["mom_workstation_status", "mom_terminal_update", "mom_andon", "mom_andon_update"];
+mom.boards.EVENTS = [
+	"mom_workstation_status",
+	"mom_terminal_update",
+	"mom_andon",
+	"mom_andon_update",
+	"mom_condition_alarm", // a condition rule fired or cleared (plant maintenance)
+];
 
 // every value from the server goes through this before it reaches HTML
 mom.boards.esc = function (value) {

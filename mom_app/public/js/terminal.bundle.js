@@ -291,8 +291,20 @@ class Terminal {
 					)
 			  )}</div></div>`
 			: "";
+		// an open Emergency maintenance order locks the workstation: nothing starts until it is completed
+		const lockout =
+			c.lockout && !c.hold_reason
+				? `<div class="t-hold t-lockout"><b>${esc(
+						__("Locked out by maintenance order {0}", [c.lockout.order])
+				  )}</b><div>${esc(
+						__(
+							"Jobs cannot start or resume at {0} until the order is completed; reporting quantities made, pausing and reporting downtime stay possible.",
+							[c.lockout.workstation]
+						)
+				  )}</div></div>`
+				: "";
 		const blocked =
-			!c.hold_reason && c.actions && c.actions[next]
+			!c.hold_reason && !c.lockout && c.actions && c.actions[next]
 				? `<div class="t-blocked">${esc(as_text(c.actions[next]))}</div>`
 				: "";
 		const materials = (c.materials || [])
@@ -334,6 +346,7 @@ class Terminal {
 			c.pause_reason ? " · " + esc(__(c.pause_reason)) : ""
 		}</div>
 			${hold}
+			${lockout}
 			<div class="t-qty">
 				<span>${esc(__("To make"))} <b>${esc(c.for_quantity)}</b></span>
 				<span>${esc(__("Good"))} <b class="t-good">${esc(c.total_completed_qty)}</b></span>

@@ -9,8 +9,8 @@ automatic Downtime Entries as it does for live data.
 The week is fixed by the first run (remembered as the default "mom_demo_iot_history_end"), and every uid
 is derived from device, tag and time, so a second run stores nothing new.
 
-The shifts' off hours are reported as state code 0, which the simulator's state map reads as Setup:
-engine.machine_state has no "not scheduled" state, and Idle would turn every night into downtime.
+The shifts' off hours are reported as state code 0, which the simulator's state map reads as Off (no
+production planned): planned downtime in OEE, never a loss, never downtime.
 """
 
 import time

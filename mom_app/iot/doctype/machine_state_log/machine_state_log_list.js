@@ -3,7 +3,8 @@
 frappe.listview_settings["Machine State Log"] = {
 	add_fields: ["state", "end"],
 	get_indicator(doc) {
-		const colors = { Running: "green", Idle: "yellow", Down: "red", Setup: "blue" };
+		// Off: no production planned (off shift): planned, neither a loss nor downtime
+		const colors = { Running: "green", Idle: "yellow", Down: "red", Setup: "blue", Off: "gray" };
 		return [
 			__(doc.state, null, "Machine State Log"),
 			colors[doc.state] || "gray",

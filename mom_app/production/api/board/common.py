@@ -49,7 +49,7 @@ RECORD_FIELDS = [
 	"ideal_cycle_time",
 	*LOSSES,
 ]
-MACHINE_STATES = ("Running", "Idle", "Setup", "Down")
+MACHINE_STATES = ("Running", "Idle", "Setup", "Down", "Off")
 
 __all__ = ["LOSSES", "LOSS_LABELS", "RECORD_FIELDS", "rollup"]
 
@@ -72,6 +72,8 @@ def machine_state_label(state: str | None) -> str | None:
 		"Idle": _("Idle", context="Machine State Log"),
 		"Down": _("Down", context="Machine State Log"),
 		"Setup": _("Setup", context="Machine State Log"),
+		# no production planned (off shift): 关机, as the Workstation status Off says; not 停机 (Down)
+		"Off": _("Off", context="Machine State Log"),
 	}
 	return labels.get(state) or _(state)
 

@@ -1,9 +1,10 @@
-"""The shop-floor board's tiles: per workstation its state, current job, open andon calls and the OEE of the
-period (this shift or today, said on the tile)."""
+"""The shop-floor board's tiles: per workstation its state, current job, open andon calls, condition rules in
+alarm (plant maintenance) and the OEE of the period (this shift or today, said on the tile)."""
 
 import frappe
 from frappe.utils import now_datetime
 
+from mom_app.plant_maintenance.condition_rules.alarms import active_alarms
 from mom_app.production.api.board.common import (
 	andon_kind_label,
 	andon_status_label,
@@ -19,7 +20,7 @@ from mom_app.production.doctype.andon_call.andon_call import open_calls
 
 
 def hidden_parts() -> list[str]:
-	return [d for d in ("Machine State Log", "Job Card", "Andon Call") if not readable(d)]
+	return [d for d in ("Machine State Log", "Job Card", "Andon Call", "Condition Rule") if not readable(d)]
 
 
 def calls_view(calls: list[dict], now) -> list[dict]:
@@ -55,6 +56,7 @@ def tiles(period: str, workstation: str | None = None) -> list[dict]:
 	states = latest_states(names) if "Machine State Log" not in hidden else {}
 	jobs = running_jobs(names) if "Job Card" not in hidden else {}
 	calls = open_calls(names) if "Andon Call" not in hidden else {}
+	alarms = active_alarms(names) if "Condition Rule" not in hidden else {}
 	out = []
 	for ws in workstations:
 		p, oee = figures(ws.name, period, now)
@@ -70,6 +72,7 @@ def tiles(period: str, workstation: str | None = None) -> list[dict]:
 				"state_since": str(state.start) if state else None,
 				"job": jobs.get(ws.name),
 				"andon": calls_view(calls.get(ws.name, []), now),
+				"alarms": alarms.get(ws.name, []),
 				"period": public(p),
 				"oee": {k: oee[k] for k in ("oee", "availability", "performance", "quality")},
 				"as_of": str(now),

@@ -1,5 +1,6 @@
 """Andon at the operator terminal: a call for help notifies the users of the role that helps (once per
-request id).
+request id); a maintenance call is also a maintenance request for the workstation
+(mom_app.plant_maintenance.andon: one open request per workstation).
 
 Repeats are throttled per workstation and kind: after a call has notified people, another call of the same
 kind at the same workstation within MOM Settings' Andon Repeat Window (120 s by default) notifies nobody; it
@@ -85,6 +86,14 @@ def andon(
 	retry_after = claim_window(workstation, kind)
 	# the call stays open (on the boards) until somebody answers it; a repeat counts on the open one
 	call = raise_call(workstation, kind, role, employee.name, employee.employee_name, job, note)
+	if kind == "maintenance":
+		# plant maintenance: the call is also a maintenance request for the workstation (one open request)
+		from mom_app.plant_maintenance.andon import maintenance_request
+
+		result["maintenance_order"] = maintenance_request(
+			workstation, call, employee.employee_name, job, note
+		)
+		frappe.db.set_value("Terminal Action", client_id, "result", json.dumps(result), update_modified=False)
 	if retry_after:
 		window = repeat_window()
 		result = {

@@ -23,6 +23,10 @@ def action_message(error: ActionError, employee: frappe._dict | None) -> str:
 		),
 		"missing_employee": lambda: _("Scan your badge first."),
 		"quality_hold": lambda: _("The job is on quality hold: {0}").format(show(v.get("reason"))),
+		"lockout": lambda: _(
+			"Workstation {0} is locked out by maintenance order {1}; jobs start there again when the order is "
+			"completed."
+		).format(show(v.get("workstation")), show(v.get("order"))),
 		"already_running": lambda: _("{0} is already working on this job.").format(name),
 		"job_paused": lambda: _("The job is paused; resume it first."),
 		"not_running": lambda: _("The job is not running, so it cannot be paused."),

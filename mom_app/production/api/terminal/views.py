@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import flt
 
 from mom_app.engine.job_actions import action_options, remaining_qty
+from mom_app.plant_maintenance.lockout import lockout
 from mom_app.production.api.terminal.identity import (
 	check_acting,
 	check_role,
@@ -49,6 +50,7 @@ def snapshot(doc) -> dict:
 		"workstation": doc.workstation,
 		"is_paused": doc.status == "On Hold",
 		"hold_reason": hold_reason(doc),
+		"lockout": lockout(doc.workstation),
 		"time_logs": [
 			{
 				"employee": log.employee,
@@ -154,9 +156,9 @@ def job_card_view(doc, employee: str | None = None) -> dict:
 
 
 def job_card_state(doc, employee: str | None = None) -> dict:
-	"""Where a job card stands: quantities, status, pause and hold, who is working on it, and for `employee`
-	the actions allowed now (engine.job_actions.action_options: {action: None when allowed, else why not, as
-	HTML}). An action changes only these, so its answer carries only these (the page keeps the rest from the
+	"""Where a job card stands: quantities, status, pause, quality hold and maintenance lockout, who is working
+	on it, and for `employee` the actions allowed now (engine.job_actions.action_options: {action: None when
+	allowed, else why not, as HTML}). An action changes only these, so its answer carries only these (the page keeps the rest from the
 	scan)."""
 	open_logs = [log for log in doc.time_logs if not log.to_time]
 	acting = (
@@ -179,6 +181,7 @@ def job_card_state(doc, employee: str | None = None) -> dict:
 		"docstatus": doc.docstatus,
 		"pause_reason": doc.get("mom_pause_reason"),
 		"hold_reason": state["hold_reason"],
+		"lockout": state["lockout"],
 		"running": [log.employee for log in open_logs],
 		"running_mine": bool(employee and any(log.employee == employee for log in open_logs)),
 		"actions": {

@@ -1,5 +1,6 @@
-// 车间实时看板 / Shop Floor Board: a tile per workstation with its state, current job, open andon calls and the
-// OEE of the period (this shift or today, said on the tile and in the drill-down, one figure for both).
+// 车间实时看板 / Shop Floor Board: a tile per workstation with its state, current job, open andon calls, condition
+// rules in alarm and the OEE of the period (this shift or today, said on the tile and in the drill-down, one
+// figure for both).
 // Live through realtime events in each Workstation's document room; the drill-down links to the workstation,
 // its job cards and its stops. Every value from the server is escaped before it reaches HTML.
 //
@@ -152,7 +153,22 @@ class ShopFloorBoard {
 					)}</div>`
 			)
 			.join("");
-		return `<div class="mom-tile" data-ws="${esc(tile.name)}" style="--state-color:${color}"
+		// condition rules in alarm (plant maintenance): the tile says which rule fired, and when
+		const alarms = (tile.alarms || [])
+			.map(
+				(a) =>
+					`<div class="mom-alarm" data-rule="${esc(a.rule)}">${esc(
+						__("Alarm · {0} · {1}", [
+							a.label,
+							a.value == null
+								? "–"
+								: `${fmt_qty(a.value)}${a.unit ? " " + a.unit : ""}${a.rate ? "/min" : ""}`,
+						])
+					)}${a.since ? ` · ${esc(fmt_time(a.since))}` : ""}</div>`
+			)
+			.join("");
+		const in_alarm = alarms ? " mom-in-alarm" : "";
+		return `<div class="mom-tile${in_alarm}" data-ws="${esc(tile.name)}" style="--state-color:${color}"
 			title="${esc(__("Open the details of {0}", [tile.name]))}">
 			<div class="mom-tile-head">
 				<span class="mom-ws-name">${esc(tile.name)}</span>
@@ -176,6 +192,7 @@ class ShopFloorBoard {
 					</div>
 				</div>
 			</div>
+			${alarms}
 			${andon}
 		</div>`;
 	}
@@ -452,6 +469,9 @@ function board_css() {
 		.mom-ratios b { font-weight: 600; color: var(--text-color); }
 		.mom-andon { margin-top: 8px; padding: 4px 8px; border-radius: 4px; background: #fee2e2; color: #991b1b;
 			font-weight: 600; font-size: 14px; }
+		.mom-alarm { margin-top: 8px; padding: 4px 8px; border-radius: 4px; background: #ffedd5; color: #9a3412;
+			font-weight: 600; font-size: 14px; overflow-wrap: anywhere; }
+		.mom-tile.mom-in-alarm { box-shadow: 0 0 0 3px #f97316; }
 		.mom-detail h5 { margin-top: 18px; }
 		.mom-detail a { color: var(--primary, #2490ef); }
 		.mom-detail a:hover { text-decoration: underline; }
