@@ -6,12 +6,13 @@ Reads (GET):
     worklist() -> {"user", "mine": [row], "unassigned": [row]}
                                         open orders assigned to me, and those nobody is assigned to, by
                                         priority and due time (engine.maintenance.worklist)
-    scan(code) -> {"order": name}  or  {"asset": {...}, "open": [row], "history": [row]}
+    scan(code) -> {"order": name}  or  {"asset": {...}, "open": [row], "history": [row], "meters": [...]}
                                         a maintenance order's name opens it; an asset's label (its name), a
                                         workstation or an asset's own name shows the machine's open orders
-                                        (whoever has them) and its last closed ones
+                                        (whoever has them), its last closed ones and its meters
     order(name) -> {...}                the order as the page shows it: state, the actions I may take now,
-                                        checklist, parts, failure codes, photos, my running time
+                                        checklist, parts, failure codes, photos, my running time, the
+                                        asset's meters
     failure_codes() -> {field: {"doctype", "label", "groups": [{"label", "items": [...]}]}}
                                         the five ISO 14224 trees' enabled codes, grouped by their parent
     part(order, scan) -> {...}          a spare part by scan (item barcode, item code, batch or serial
@@ -23,6 +24,8 @@ Actions (POST), each applied once per client id and all or nothing (api.orders.o
                                                        detection_method or remedy_action; value "" clears it
     set_photo(client_id, order, which, file_url)       which: "before" or "after"; a photo uploaded to the
                                                        order ("" clears it)
+
+A meter reading goes to the Asset Meter's own endpoint (record_meter_reading, also once per client id).
     upload_photo(order) -> {"name", "file_url", "file_name"}
                                         a photo (multipart field "file"), kept as a private File attached to
                                         the order; only JPEG, PNG, WebP or GIF images as Pillow reads them
@@ -269,6 +272,7 @@ def machine_view(asset: str | None, workstation: str | None) -> dict:
 			"workstation": workstation,
 		},
 		"open": [list_row(o) for o in opened],
+		"meters": meters_of(asset),
 		"history": [
 			{
 				"name": row.name,
@@ -359,7 +363,32 @@ def order(name: str) -> dict:
 		},
 		"photos": {which: doc.get(field) for which, field in PHOTO_FIELDS.items()},
 		"store": frappe.db.get_single_value("Maintenance Settings", "maintenance_store"),
+		"meters": meters_of(doc.asset),
 	}
+
+
+def meters_of(asset: str | None) -> list[dict]:
+	"""The asset's enabled meters the user may read, with their totals."""
+	if not asset or not frappe.has_permission("Asset Meter", "read"):
+		return []
+	rows = frappe.get_list(
+		"Asset Meter",
+		filters={"asset": asset, "enabled": 1},
+		fields=["name", "meter_name", "meter_type", "unit", "current_total", "last_reading_at", "source"],
+		order_by="meter_name asc",
+	)
+	return [
+		{
+			"name": row.name,
+			"meter_name": row.meter_name,
+			"meter_type_label": _(row.meter_type) if row.meter_type else "",
+			"unit": row.unit or "",
+			"total": flt(row.current_total, 3),
+			"last_reading_at": row.last_reading_at,
+			"from_device": row.source == "IoT Tag",
+		}
+		for row in rows
+	]
 
 
 def item_name(item_code: str | None) -> str:

@@ -10,7 +10,10 @@ frappe.ui.form.on("Maintenance Work Order", {
 		translate_datetime_descriptions(frm);
 		if (!frm.is_new() && frm.doc.__onload && frm.doc.__onload.may_edit === false) {
 			frm.disable_form();
-			frm.set_intro(__("You may look at this order; changing it is up to the maintenance team."), "blue");
+			frm.set_intro(
+				__("You may look at this order; changing it is up to the maintenance team."),
+				"blue"
+			);
 		}
 		if (frm.doc.locks_workstation) {
 			frm.dashboard.set_headline_alert(
@@ -31,7 +34,8 @@ frappe.ui.form.on("Maintenance Work Order", {
 // control appends the time zone again when it renders)
 function translate_datetime_descriptions(frm) {
 	for (const meta_df of frm.meta.fields) {
-		const field = meta_df.fieldtype === "Datetime" && meta_df.description && frm.get_field(meta_df.fieldname);
+		const field =
+			meta_df.fieldtype === "Datetime" && meta_df.description && frm.get_field(meta_df.fieldname);
 		if (field && field.df.description) {
 			field.df.description = __(meta_df.description);
 			field.refresh();
