@@ -41,10 +41,10 @@ frappe.query_reports["Maintenance KPIs"] = {
 			fieldtype: "Select",
 			options: [
 				{ value: "", label: __("Whole Range") },
-				{ value: "Week", label: __("Week") },
-				{ value: "Month", label: __("Month") },
-				{ value: "Quarter", label: __("Quarter") },
-				{ value: "Year", label: __("Year") },
+				{ value: "Week", label: __("Week", null, "Maintenance KPIs") },
+				{ value: "Month", label: __("Month", null, "Maintenance KPIs") },
+				{ value: "Quarter", label: __("Quarter", null, "Maintenance KPIs") },
+				{ value: "Year", label: __("Year", null, "Maintenance KPIs") },
 			],
 			default: "Month",
 		},
@@ -71,8 +71,7 @@ frappe.query_reports["Maintenance KPIs"] = {
 		const formatted = default_formatter(value, row, column, data);
 		// the orders a row counts open in the Maintenance Work Order list
 		const names =
-			data &&
-			{ orders: data.order_names, inconsistent: data.inconsistent_names }[column.fieldname];
+			data && { orders: data.order_names, inconsistent: data.inconsistent_names }[column.fieldname];
 		if (!names || !names.length) return formatted;
 		const filter = encodeURIComponent(JSON.stringify(["in", names]));
 		const href = `/app/maintenance-work-order?name=${filter}`;

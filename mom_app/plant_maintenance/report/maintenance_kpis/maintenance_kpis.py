@@ -48,7 +48,13 @@ def execute(filters=None):
 		chart = trend_chart(trend)
 	else:
 		chart = downtime_chart(data, group_by)
-	return columns(group_by, period, data), data, None, chart, summary(total[0] if total else None)
+	return (
+		columns(group_by, period, data),
+		data,
+		None,
+		chart,
+		summary(total[0] if total else None, currency_of(filters.get("company"))),
+	)
 
 
 def shown(row: dict, rows: kpis.Rows, period: str | None) -> dict:
@@ -83,49 +89,41 @@ def period_label(first, period: str | None) -> str | None:
 	return str(first)
 
 
+def link_column(fieldname: str, label: str, doctype: str, width: int) -> dict:
+	"""A link for a reader of `doctype`, else the name as text: Frappe refuses the whole report to a user
+	who may not read a doctype its link columns name (an operator reads no Asset, few read Asset Category)."""
+	if frappe.has_permission(doctype, "read"):
+		return {
+			"fieldname": fieldname,
+			"label": label,
+			"fieldtype": "Link",
+			"options": doctype,
+			"width": width,
+		}
+	return {"fieldname": fieldname, "label": label, "fieldtype": "Data", "width": width}
+
+
 def columns(group_by: tuple, period: str | None, data: list[dict]) -> list[dict]:
 	cols = []
 	if "asset" in group_by:
 		cols += [
-			{
-				"fieldname": "asset",
-				"label": _("Asset"),
-				"fieldtype": "Link",
-				"options": "Asset",
-				"width": 130,
-			},
+			link_column("asset", _("Asset"), "Asset", 130),
 			{"fieldname": "asset_name", "label": _("Asset Name"), "fieldtype": "Data", "width": 150},
 		]
 	if "asset" in group_by or "workstation" in group_by:
-		cols.append(
-			{
-				"fieldname": "workstation",
-				"label": _("Workstation"),
-				"fieldtype": "Link",
-				"options": "Workstation",
-				"width": 120,
-			}
-		)
+		cols.append(link_column("workstation", _("Workstation"), "Workstation", 120))
 	if "asset" in group_by or "category" in group_by:
-		cols.append(
-			{
-				"fieldname": "category",
-				"label": _("Asset Category"),
-				"fieldtype": "Link",
-				"options": "Asset Category",
-				"width": 130,
-			}
-		)
+		cols.append(link_column("category", _("Asset Category"), "Asset Category", 130))
 	if period:
 		cols.append({"fieldname": "period_label", "label": _("Period"), "fieldtype": "Data", "width": 100})
 
-	def hours(fieldname, label, width=100):
+	def hours(fieldname, label, width=110):
 		return {"fieldname": fieldname, "label": label, "fieldtype": "Float", "precision": 1, "width": width}
 
-	def count(fieldname, label, width=80):
+	def count(fieldname, label, width=90):
 		return {"fieldname": fieldname, "label": label, "fieldtype": "Int", "width": width}
 
-	def percent(fieldname, label, width=110):
+	def percent(fieldname, label, width=120):
 		return {
 			"fieldname": fieldname,
 			"label": label,
@@ -138,12 +136,12 @@ def columns(group_by: tuple, period: str | None, data: list[dict]) -> list[dict]
 		return {"fieldname": fieldname, "label": label, "fieldtype": "Currency", "width": width}
 
 	cols += [
-		hours("operating_hours", _("Operating Hours"), 110),
+		hours("operating_hours", _("Operating Hours")),
 		count("failures", _("Failures")),
 		hours("mtbf_hours", _("MTBF (h)")),
 		count("repairs", _("Repairs")),
 		hours("mttr_hours", _("MTTR (h)")),
-		hours("mdt_hours", _("Mean Downtime (h)"), 120),
+		hours("mdt_hours", _("Mean Downtime (h)"), 140),
 		{
 			"fieldname": "mtta_hours",
 			"label": _("MTTA (h)"),
@@ -153,44 +151,67 @@ def columns(group_by: tuple, period: str | None, data: list[dict]) -> list[dict]
 		},
 		percent("inherent_availability", _("Inherent Availability"), 130),
 		count("pm_due", _("PM Due")),
-		count("pm_on_time", _("PM On Time"), 90),
-		percent("pm_compliance", _("PM Compliance")),
-		hours("backlog_hours", _("Backlog (h)")),
-		hours("planned_hours", _("Planned Labour (h)"), 120),
-		hours("unplanned_hours", _("Unplanned Labour (h)"), 130),
-		percent("planned_share", _("Planned Share")),
+		count("pm_on_time", _("PM On Time")),
+		percent("pm_compliance", _("PM Compliance"), 130),
+		hours("backlog_hours", _("Backlog (h)"), 130),
+		hours("planned_hours", _("Planned Labour (h)"), 160),
+		hours("unplanned_hours", _("Unplanned Labour (h)"), 160),
+		percent("planned_share", _("Planned Share"), 130),
 		hours("unplanned_downtime_hours", _("Unplanned Downtime (h)"), 140),
 		hours("planned_downtime_hours", _("Planned Downtime (h)"), 130),
 		money("cost", _("Maintenance Cost")),
-		count("assets", _("Assets"), 70),
-		money("cost_per_asset", _("Cost per Asset")),
-		count("orders", _("Orders"), 80),
+		count("assets", _("Assets", context="Maintenance KPIs"), 70),
+		money("cost_per_asset", _("Cost per Asset"), 140),
+		count("orders", _("Orders", context="Maintenance KPIs")),
 	]
 	if any(row["inconsistent"] for row in data):
 		cols.append(count("inconsistent", _("Orders with Times Out of Order"), 170))
 	return cols
 
 
-def summary(total: dict | None) -> list[dict]:
-	"""The whole selection's figures above the table ("—" where there is nothing to divide by)."""
+def summary(total: dict | None, currency: str | None) -> list[dict]:
+	"""The whole selection's figures above the table, with one decimal ("—" where there is nothing to divide
+	by); "figure" holds the unrounded number."""
 	total = total or {}
 
-	def card(key, label, datatype, scale=1, indicator="Blue"):
+	def card(key, label, fieldtype, indicator="Blue"):
 		value = total.get(key)
 		if value is None:
-			return {"value": NO_DATA, "label": label, "datatype": "Data", "indicator": "Grey"}
-		return {"value": value * scale, "label": label, "datatype": datatype, "indicator": indicator}
+			return {"value": NO_DATA, "label": label, "datatype": "Data", "indicator": "Grey", "figure": None}
+		if fieldtype == "Currency":
+			return {
+				"value": value,
+				"label": label,
+				"datatype": "Currency",
+				"currency": currency,
+				"indicator": indicator,
+				"figure": value,
+			}
+		shown = value * 100 if fieldtype == "Percent" else value
+		text = frappe.format_value(shown, {"fieldtype": "Float", "precision": 1})
+		return {
+			"value": text + "%" if fieldtype == "Percent" else text,
+			"label": label,
+			"datatype": "Data",
+			"indicator": indicator,
+			"figure": shown,
+		}
 
 	return [
 		card("mtbf_hours", _("MTBF (h)"), "Float"),
 		card("mttr_hours", _("MTTR (h)"), "Float"),
 		card("mtta_hours", _("MTTA (h)"), "Float"),
-		card("inherent_availability", _("Inherent Availability"), "Percent", 100, "Green"),
-		card("pm_compliance", _("PM Compliance"), "Percent", 100, "Green"),
-		card("backlog_hours", _("Backlog (h)"), "Float", 1, "Orange"),
-		card("planned_share", _("Planned Share"), "Percent", 100),
+		card("inherent_availability", _("Inherent Availability"), "Percent", "Green"),
+		card("pm_compliance", _("PM Compliance"), "Percent", "Green"),
+		card("backlog_hours", _("Backlog (h)"), "Float", "Orange"),
+		card("planned_share", _("Planned Share"), "Percent"),
 		card("cost_per_asset", _("Cost per Asset"), "Currency"),
 	]
+
+
+def currency_of(company: str | None) -> str | None:
+	company = company or frappe.defaults.get_user_default("Company") or frappe.db.get_default("company")
+	return frappe.get_cached_value("Company", company, "default_currency") if company else None
 
 
 def trend_chart(trend: list[dict]) -> dict | None:
@@ -209,7 +230,8 @@ def trend_chart(trend: list[dict]) -> dict | None:
 				{"name": _("Planned Share"), "values": [row["planned_share"] or 0 for row in trend]},
 			],
 		},
-		"type": "line",
+		# one period is bars: Frappe Charts draws a one-point line as broken SVG paths (console errors)
+		"type": "line" if len(trend) > 1 else "bar",
 		"colors": ["#16a34a", "#2563eb", "#f59e0b"],
 		"fieldtype": "Percent",
 	}
