@@ -58,7 +58,11 @@ class TestTraceabilityPageWide(FrappeTestCase):
 				self.assertNotIn(PLAN.finished(399), names)
 				boxes = page.locator(".mom-trace-graph g.mom-trace-more")
 				self.assertEqual(
-					sorted(boxes.evaluate_all("els => els.map(e => e.querySelector('text').textContent.split(' ')[0])")),
+					sorted(
+						boxes.evaluate_all(
+							"els => els.map(e => e.querySelector('text').textContent.split(' ')[0])"
+						)
+					),
 					["388", "68"],
 				)
 				# a box draws more of its column

@@ -106,11 +106,12 @@ def batches_now(hold) -> list[dict]:
 def movement(row, readable: bool, purposes: dict) -> dict:
 	from mom_app.stock_ext.trace.redaction import REDACTED
 
+	purpose = purposes.get(row.voucher_no) if readable else None
 	return {
 		"posting_date": str(row.posting_date),
 		"voucher_type": row.voucher_type,
 		"voucher_no": row.voucher_no if readable else REDACTED,
-		"purpose": _(purposes.get(row.voucher_no) or "") if readable else "",
+		"purpose": _(purpose) if purpose else "",
 		"warehouse": row.warehouse,
 		"qty": flt(row.qty),
 	}
