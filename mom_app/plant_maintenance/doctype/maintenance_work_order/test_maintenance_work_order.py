@@ -28,6 +28,7 @@ test_ignore = [
 	"Downtime Entry",
 	"Item",
 	"Machine State Log",
+	"Maintenance Checklist",
 	"Material Request",
 	"Quality Hold",
 	"Stock Entry",

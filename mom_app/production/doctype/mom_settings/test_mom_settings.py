@@ -3,7 +3,12 @@ from frappe.tests.utils import FrappeTestCase
 
 from mom_app.tests.utils import erpnext_company
 
-test_ignore = ["Company", "Warehouse", "Warehouse Type"]
+test_ignore = [
+	"Company",
+	"Quality Procedure",
+	"Warehouse",
+	"Warehouse Type",
+]
 
 
 def make_warehouse(name: str, company: str, **kw) -> str:
