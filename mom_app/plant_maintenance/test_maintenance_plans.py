@@ -15,7 +15,7 @@ from frappe.utils import add_days, add_months, formatdate, getdate, now_datetime
 from mom_app.iot.storage import store_readings, to_unix
 from mom_app.plant_maintenance import api, testing
 from mom_app.plant_maintenance.plans.erpnext_tasks import open_due_logs
-from mom_app.plant_maintenance.plans.scan import preview, run, scan
+from mom_app.plant_maintenance.plans.scan import lock_name, preview, run, scan
 from mom_app.tests.utils import make_iot_device
 
 ORDER = "Maintenance Work Order"
@@ -525,3 +525,53 @@ class TestScansAtOnce(FrappeTestCase):
 				frappe.delete_doc(ORDER, order.name, ignore_permissions=True, force=True)
 			frappe.delete_doc(PLAN, plan, ignore_permissions=True, force=True)
 			frappe.db.commit()
+
+
+class TestScanLock(FrappeTestCase):
+	"""The scan's lock is the site's: MariaDB's named locks are the server's, and another site's scan on the same
+	server must not make this site's scan skip (the scheduler enqueues every site's hourly jobs at the same tick)."""
+
+	def hold(self, name: str):
+		"""Hold the named lock from another connection until the returned event is set."""
+		site, sites_path = frappe.local.site, frappe.local.sites_path
+		held, release, errors = threading.Event(), threading.Event(), []
+
+		def go():
+			try:
+				frappe.init(site=site, sites_path=sites_path)
+				frappe.connect()
+				if frappe.db.sql("select get_lock(%s, 10)", name)[0][0] != 1:
+					errors.append(f"could not take {name}")
+				held.set()
+				release.wait(60)
+				frappe.db.sql("select release_lock(%s)", name)
+			except Exception as e:  # reported below
+				errors.append(repr(e))
+				held.set()
+			finally:
+				frappe.destroy()
+
+		thread = threading.Thread(target=go)
+		thread.start()
+		held.wait(30)
+		self.assertFalse(errors, errors)
+		return release, thread
+
+	def test_another_sites_scan_does_not_block_this_one(self):
+		other = lock_name("_another_site_db")
+		self.assertNotEqual(other, lock_name())
+		release, thread = self.hold(other)
+		try:
+			self.assertNotIn("skipped", run(plans=[]))
+		finally:
+			release.set()
+			thread.join(30)
+
+	def test_a_scan_of_this_site_makes_the_next_one_skip(self):
+		release, thread = self.hold(lock_name())
+		try:
+			self.assertEqual(run(plans=[]), {"skipped": True})
+		finally:
+			release.set()
+			thread.join(30)
+		self.assertNotIn("skipped", run(plans=[]))

@@ -50,12 +50,13 @@ SAVEPOINT = "mom_plan_occurrence"
 def run(wait_seconds: int = 0, plans: list[str] | None = None) -> dict:
 	"""The scheduler's job: the plans' scan (of `plans` only, when given) and ERPNext's due maintenance logs
 	(on a full run), committed. One run at a time in the site: a run waits up to `wait_seconds` for the
-	database lock, else it is skipped. The transaction starts after the lock is taken, so a run that waited
-	sees the orders the one before it committed."""
+	site's database lock (lock_name), else it is skipped. The transaction starts after the lock is taken, so
+	a run that waited sees the orders the one before it committed."""
 	from mom_app.plant_maintenance.doctype.maintenance_settings.maintenance_settings import settings
 	from mom_app.plant_maintenance.plans.erpnext_tasks import open_due_logs
 
-	got = frappe.db.sql("select get_lock(%s, %s)", (LOCK_NAME, wait_seconds))[0][0]
+	lock = lock_name()
+	got = frappe.db.sql("select get_lock(%s, %s)", (lock, wait_seconds))[0][0]
 	if not got:
 		return {"skipped": True}
 	try:
@@ -67,7 +68,13 @@ def run(wait_seconds: int = 0, plans: list[str] | None = None) -> dict:
 		frappe.db.commit()
 		return result
 	finally:
-		frappe.db.sql("select release_lock(%s)", LOCK_NAME)
+		frappe.db.sql("select release_lock(%s)", lock)
+
+
+def lock_name(database: str | None = None) -> str:
+	"""The scan's lock in `database` (default: the site's). MariaDB's named locks belong to the server, not
+	to a database: the sites of a bench that share a server would otherwise skip each other's scans."""
+	return f"{LOCK_NAME}:{database or frappe.conf.db_name}"[:64]
 
 
 def scan(today=None, plans: list[str] | None = None, assets: list[str] | None = None, now=None) -> dict:
