@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import frappe
 from frappe import _, _lt
 
-from mom_app.setup.demo import genealogy_history, iot_history, quality_history, shop_history
+from mom_app.setup.demo import (
+	genealogy_history,
+	iot_history,
+	maintenance_history,
+	quality_history,
+	shop_history,
+)
 from mom_app.setup.demo import steps as base_steps  # company to people
 from mom_app.setup.demo.state import Demo
 
@@ -54,6 +60,12 @@ STEPS: list[Step] = [
 		"shop_history",
 		_lt("Shop floor: shifts, approved orders, stops and OEE"),
 		shop_history.shop_history,
+	),
+	# the machines as assets; checklists, meters, plans, a condition rule and a month of repairs and PM
+	Step(
+		"maintenance_history",
+		_lt("Maintenance: assets, plans, rules and a month of repairs"),
+		maintenance_history.maintenance_history,
 	),
 ]
 

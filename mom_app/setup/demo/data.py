@@ -161,3 +161,205 @@ def demo_users() -> list[tuple[str, str, str]]:
 		for name, _gender, _dob, _doj, _designation, login, role in EMPLOYEES.values()
 		if login
 	]
+
+
+# --- plant maintenance (demo step "maintenance_history") ----------------------------------------------
+# Every workstation is a machine: an ERPNext Asset (an existing asset, no depreciation) set as its
+# Machine Asset. key -> (asset category name, asset item code, asset item name)
+ASSET_CATEGORIES = {
+	"cnc": ("数控加工设备", "EQ-CNC", "数控加工设备"),
+	"assembly": ("装配与检测设备", "EQ-ASSEMBLY", "装配与检测设备"),
+}
+ASSET_ITEM_GROUP = "生产设备"
+# workstation: (asset category key, purchase date, purchase amount in CNY); the asset is named after the
+# workstation's description, its location is the workstation's production line
+MACHINE_ASSETS = {
+	"CNC-01": ("cnc", "2019-05-20", 268000),
+	"CNC-02": ("cnc", "2019-05-20", 268000),
+	"CNC-03": ("cnc", "2021-03-15", 415000),
+	"CNC-04": ("cnc", "2021-03-15", 398000),
+	"ASM-01": ("assembly", "2018-09-01", 156000),
+	"QC-LAB": ("assembly", "2022-07-11", 320000),
+}
+# the store spare parts are issued from (Maintenance Settings ▸ Maintenance Store)
+MAINTENANCE_STORE = "设备备件仓"
+
+# name: (asset category key, minutes, description, [(instruction, kind, mandatory, low, high, unit)])
+CHECKLISTS = {
+	"数控机床月度保养": (
+		"cnc",
+		90,
+		"数控机床每月例行保养",
+		[
+			("检查导轨润滑油位，不足时补加", "Pass/Fail", 1, None, None, None),
+			("测量主轴空运转30分钟温升", "Number", 1, "0", "15", "K"),
+			("测量液压系统压力", "Number", 1, "3.5", "4.5", "MPa"),
+			("测量切削液浓度", "Number", 0, "5", "8", "%"),
+			("清理排屑器和防护罩内的铁屑", "Pass/Fail", 1, None, None, None),
+			("记录发现的其他问题", "Text", 0, None, None, None),
+		],
+	),
+	"运行500小时保养": (
+		"cnc",
+		120,
+		"数控车床每运行500小时的保养",
+		[
+			("更换主轴润滑油滤芯", "Pass/Fail", 1, None, None, None),
+			("测量X轴反向间隙", "Number", 1, "0", "0.010", "mm"),
+			("检查刀塔定位精度", "Pass/Fail", 1, None, None, None),
+			("备注", "Text", 0, None, None, None),
+		],
+	),
+	"加工中心季度保养": (
+		"cnc",
+		150,
+		"加工中心每季度或每2500次加工循环的保养",
+		[
+			("检查刀库换刀动作是否顺畅", "Pass/Fail", 1, None, None, None),
+			("测量主轴拉刀力", "Number", 1, "8", "12", "kN"),
+			("清洗切削液箱并更换切削液", "Pass/Fail", 1, None, None, None),
+			("备注", "Text", 0, None, None, None),
+		],
+	),
+	"主轴温度异常点检": (
+		"cnc",
+		45,
+		"主轴温度超限报警后的点检",
+		[
+			("确认主轴冷却机运行正常", "Pass/Fail", 1, None, None, None),
+			("测量主轴前轴承部位温度", "Number", 1, "0", "60", "°C"),
+			("检查主轴润滑油路是否通畅", "Pass/Fail", 1, None, None, None),
+			("记录处理措施", "Text", 1, None, None, None),
+		],
+	),
+}
+
+# Asset Meters fed by the machines' IoT tags. workstation: (meter name, meter type, unit, tag, total at setup)
+METERS = {
+	"CNC-01": ("运行小时", "Run Hours", "h", "run_hours", 12480.0),
+	"CNC-03": ("加工循环", "Cycles", "次", "cycles", 186400.0),
+}
+
+# Maintenance Plans. Dates and meter starts are set from the demo month when a plan is created:
+# start_in_days - days after the month's first day (calendar plans); done_units_ago - the last service was
+# this many meter units before the meter's total.
+PLANS = {
+	"数控机床月度保养": {
+		"applies_to": "Asset Category",
+		"category": "cnc",
+		"trigger_type": "Calendar",
+		"every": 1,
+		"every_unit": "Month",
+		"schedule": "Fixed",
+		"start_in_days": 16,
+		"lead_days": 3,
+		"checklist": "数控机床月度保养",
+		"estimated_hours": 2,
+		"description": "四台数控机床每月例行保养：润滑、液压、切削液、清理铁屑",
+	},
+	"CK6150 一号机 500运行小时保养": {
+		"applies_to": "Asset",
+		"workstation": "CNC-01",
+		"trigger_type": "Meter",
+		"meter_type": "Run Hours",
+		"meter_name": "运行小时",
+		"meter_every": 500,
+		"lead_units": 25,
+		"done_units_ago": 430,
+		"checklist": "运行500小时保养",
+		"estimated_hours": 3,
+		"description": "数控车床一号机每运行500小时更换润滑滤芯、检查反向间隙",
+	},
+	"VMC850 一号机 季度或2500次循环保养": {
+		"applies_to": "Asset",
+		"workstation": "CNC-03",
+		"trigger_type": "Calendar or Meter",
+		"every": 3,
+		"every_unit": "Month",
+		"schedule": "Floating",
+		"start_in_days": 75,
+		"lead_days": 5,
+		"meter_type": "Cycles",
+		"meter_name": "加工循环",
+		"meter_every": 2500,
+		"lead_units": 100,
+		"done_units_ago": 1800,
+		"checklist": "加工中心季度保养",
+		"estimated_hours": 4,
+		"description": "加工中心一号机每季度或每2500次加工循环保养，先到者为准",
+	},
+}
+# The monthly plan's occurrence of the demo month: per machine (days after the due date, start, minutes,
+# final state); the order opened by the plan's scan `lead_days` before the due date.
+PM_DONE = {
+	"CNC-01": (-1, "16:00", 105, "Verified"),
+	"CNC-02": (0, "16:00", 120, "Verified"),
+	"CNC-03": (0, "13:00", 150, "Verified"),
+	"CNC-04": (2, "16:00", 110, "Completed"),
+}
+# checklist values of a done monthly service, by step
+PM_VALUES = ("Pass", "9.5", "4.0", "6.5", "Pass", "导轨防护罩刮屑板磨损，已列入下月备件计划")
+PM_WORK_DONE = "按月度保养清单完成保养"
+PM_COST = 80  # lubricants and filters (CNY)
+
+# Repairs of the demo month before the machine-history week (operators' andon calls and requests), key ->
+# (workstation, day of the month (0 = its first day), "HH:MM" reported, source, priority, minutes to
+# acknowledge, minutes to start the repair, minutes back in service after reporting, other cost (CNY),
+# description, failure mode, failure mechanism, failure cause, detection method, remedy action, work done)
+REPAIRS = {
+	"demo-repair-01": (
+		"CNC-01", 3, "09:20", "Terminal andon", "High", 8, 15, 110, 0,
+		"刀塔换刀不到位，报警停机", "Spurious Stop", "Sticking", "Expected Wear and Tear",
+		"Production Interference", "Repair", "拆检刀塔定位销，清洁并更换磨损的定位销，试换刀20次正常",
+	),
+	"demo-repair-02": (
+		"CNC-04", 7, "14:05", "Request", "Medium", 25, 40, 240, 680,
+		"主轴异响，振动明显", "Vibration", "Wear", "Expected Wear and Tear",
+		"Casual Observation", "Replacement", "更换主轴前端轴承两只，动平衡校正后试切正常",
+	),
+	"demo-repair-03": (
+		"ASM-01", 10, "10:40", "Terminal andon", "High", 5, 12, 50, 120,
+		"拧紧枪扭矩不稳，超差报警", "Erratic Output", "Out of Adjustment", "Operating Error",
+		"Production Interference", "Adjustment", "重新标定拧紧枪扭矩，更换磨损的套筒",
+	),
+	"demo-repair-04": (
+		"CNC-03", 14, "20:15", "Terminal andon", "High", 10, 20, 85, 260,
+		"液压站油温高报警", "Overheating", "Overheating", "Maintenance Error",
+		"Continuous Condition Monitoring", "Repair", "清洗液压油冷却器，补充液压油至标准油位",
+	),
+	"demo-repair-05": (
+		"CNC-02", 20, "08:35", "Request", "Medium", 15, 30, 150, 430,
+		"X轴伺服过载报警，无法回零", "Fail to Start on Demand", "Control Failure", "Expected Wear and Tear",
+		"Production Interference", "Replacement", "更换X轴伺服电机编码器电缆，回零及定位精度复查合格",
+	),
+}  # fmt: skip
+
+# Breakdowns of the machine-history week (Down intervals of the state log): what the technician found, by
+# the alarm code the machine raised (the simulator's codes), else the default (None).
+# alarm: (failure mode, failure mechanism, failure cause, remedy action, work done)
+BREAKDOWN_FINDINGS = {
+	101: ("Spurious Stop", "Control Failure", "Expected Wear and Tear", "Repair", "主轴驱动器报警101：清洁驱动器散热风扇，复位后运行正常"),
+	205: ("Low Output", "Leakage", "Expected Wear and Tear", "Replacement", "液压压力低报警205：更换液压管接头密封圈，补油"),
+	317: ("Spurious Stop", "Faulty Signal / Indication / Alarm", "Installation Error", "Repair", "X轴伺服报警317：紧固编码器插头，重新校准零点"),
+	422: ("Fail to Start on Demand", "Blockage / Plugged", "Maintenance Error", "Servicing", "润滑压力低报警422：清洗润滑泵滤网，疏通油路"),
+	510: ("Spurious Stop", "No Signal / Indication / Alarm", "Expected Wear and Tear", "Replacement", "拧紧枪通讯中断510：更换拧紧枪通讯电缆"),
+	520: ("Breakdown with Damage", "Overheating", "Off-Design Service", "Replacement", "输送线电机过载520：更换损坏的输送线减速电机"),
+	None: ("Spurious Stop", "Unknown", "Unknown", "Check", "设备停机：检查后复位，试运行正常"),
+}  # fmt: skip
+
+# A Condition Rule on the drifting spindle temperature CNC-02's controller sends (its IoT tag "process"):
+# above the high limit for the on-delay opens an order; it clears below high limit - deadband.
+CONDITION_RULES = {
+	"CNC-02 主轴温度过高": {
+		"workstation": "CNC-02",
+		"tag": "process",
+		"condition": "Above",
+		"high_limit": 54.5,
+		"deadband": 1.0,
+		"on_delay_seconds": 30,
+		"order_type": "Condition-based",
+		"priority": "High",
+		"checklist": "主轴温度异常点检",
+		"description": "数控车床二号机主轴温度持续高于54.5°C时开点检工单，低于53.5°C解除",
+	},
+}

@@ -14,11 +14,13 @@ from frappe.utils.password import check_password
 
 from mom_app.engine.badge import normalize_badge
 from mom_app.engine.rbac import ROLES
-from mom_app.setup.demo import DEMO_PASSWORD, STEPS, build, data, demo_users
+from mom_app.setup.demo import DEMO_PASSWORD, STEPS, build, data, demo_users, maintenance_history
 
 SUB_ASSEMBLIES = ("SA-SHAFT", "SA-HOUSING")
 FINISHED = "FG-GM-075"
 SETTINGS = ("company", "quarantine_warehouse", "line_side_warehouse_type", "badge_sign_in")
+MAINTENANCE_SETTINGS = ("maintenance_store",)
+MWO = "Maintenance Work Order"
 
 
 class TestDemoPlant(FrappeTestCase):
@@ -28,6 +30,9 @@ class TestDemoPlant(FrappeTestCase):
 		# The builder commits after every step, so the plant stays on the test site (as a demo should).
 		# MOM Settings are put back afterwards: other test modules configure them for the test company.
 		cls.settings_before = {field: frappe.db.get_single_value("MOM Settings", field) for field in SETTINGS}
+		cls.maintenance_before = {
+			field: frappe.db.get_single_value("Maintenance Settings", field) for field in MAINTENANCE_SETTINGS
+		}
 		cls.first = build(verbose=False)
 		cls.second = build(verbose=False)
 		cls.company = data.COMPANY["company_name"]
@@ -37,6 +42,8 @@ class TestDemoPlant(FrappeTestCase):
 	def tearDownClass(cls):
 		for field, value in cls.settings_before.items():
 			frappe.db.set_single_value("MOM Settings", field, value)
+		for field, value in cls.maintenance_before.items():
+			frappe.db.set_single_value("Maintenance Settings", field, value)
 		frappe.db.commit()
 		super().tearDownClass()
 
@@ -193,7 +200,21 @@ class TestDemoPlant(FrappeTestCase):
 
 	def test_second_run_creates_nothing(self):
 		self.assertTrue(self.second, "build() reports the doctypes it looks after")
-		for doctype in ("Company", "Warehouse", "Item", "BOM", "Workstation", "Employee", "User"):
+		for doctype in (
+			"Company",
+			"Warehouse",
+			"Item",
+			"BOM",
+			"Workstation",
+			"Employee",
+			"User",
+			"Asset",
+			"Maintenance Checklist",
+			"Asset Meter",
+			"Maintenance Plan",
+			"Condition Rule",
+			MWO,
+		):
 			self.assertIn(doctype, self.second)
 		self.assertEqual({doctype: n for doctype, n in self.second.items() if n}, {})
 
@@ -206,3 +227,279 @@ class TestDemoPlant(FrappeTestCase):
 		self.assertEqual(len(lines), len(STEPS))
 		already = frappe._("[{0}/{1}] {2}: already in place")
 		self.assertTrue(all(line.endswith(already.split("{2}")[1]) for line in lines), lines)
+
+
+class TestDemoMaintenance(FrappeTestCase):
+	"""The step "maintenance_history" on the demo plant (built by TestDemoPlant, or here when run alone)."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.maintenance_before = frappe.db.get_single_value("Maintenance Settings", "maintenance_store")
+		cls.settings_before = {field: frappe.db.get_single_value("MOM Settings", field) for field in SETTINGS}
+		build(verbose=False)
+		cls.company = data.COMPANY["company_name"]
+		cls.abbr = frappe.db.get_value("Company", cls.company, "abbr")
+		cls.first_day, cls.last_day = maintenance_history.month()
+		cls.assets = {ws: frappe.db.get_value("Workstation", ws, "mom_asset") for ws in data.WORKSTATIONS}
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.set_single_value("Maintenance Settings", "maintenance_store", cls.maintenance_before)
+		for field, value in cls.settings_before.items():
+			frappe.db.set_single_value("MOM Settings", field, value)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def test_every_workstation_is_a_submitted_asset(self):
+		self.assertEqual(len(self.assets), 6)
+		for workstation, asset in self.assets.items():
+			self.assertTrue(asset, f"{workstation} has no Machine Asset")
+			row = frappe.db.get_value(
+				"Asset",
+				asset,
+				[
+					"asset_name",
+					"docstatus",
+					"company",
+					"asset_category",
+					"is_existing_asset",
+					"calculate_depreciation",
+					"location",
+				],
+				as_dict=True,
+			)
+			category_key = data.MACHINE_ASSETS[workstation][0]
+			self.assertEqual(row.asset_name, data.WORKSTATIONS[workstation][4])
+			self.assertEqual((row.docstatus, row.company), (1, self.company), workstation)
+			self.assertEqual((row.is_existing_asset, row.calculate_depreciation), (1, 0), workstation)
+			self.assertEqual(row.asset_category, data.ASSET_CATEGORIES[category_key][0])
+			self.assertTrue(row.location)
+			accounts = frappe.get_all(
+				"Asset Category Account",
+				filters={"parent": row.asset_category, "company_name": self.company},
+				fields=["fixed_asset_account"],
+			)
+			self.assertEqual(len(accounts), 1, row.asset_category)
+			self.assertEqual(
+				frappe.db.get_value("Account", accounts[0].fixed_asset_account, "company"), self.company
+			)
+		self.assertEqual(len(set(self.assets.values())), 6, "one asset per workstation")
+
+	def test_store_and_checklists(self):
+		store = frappe.db.get_single_value("Maintenance Settings", "maintenance_store")
+		self.assertEqual(store, f"{data.MAINTENANCE_STORE} - {self.abbr}")
+		self.assertEqual(frappe.db.get_value("Warehouse", store, "company"), self.company)
+		for name, (_category, _minutes, _description, steps) in data.CHECKLISTS.items():
+			doc = frappe.get_doc("Maintenance Checklist", name)
+			self.assertEqual([row.instruction for row in doc.steps], [step[0] for step in steps])
+		monthly = frappe.get_doc("Maintenance Checklist", "数控机床月度保养")
+		kinds = {row.kind for row in monthly.steps}
+		self.assertEqual(kinds, {"Number", "Pass/Fail", "Text"})
+		for row in monthly.steps:
+			if row.kind == "Number":
+				self.assertLess(float(row.low_limit), float(row.high_limit), row.instruction)
+				self.assertTrue(row.unit)
+
+	def test_meters_count_the_machine_history(self):
+		from mom_app.iot.simulator import device_name
+
+		for workstation, (meter_name, meter_type, _unit, tag, total) in data.METERS.items():
+			meter = frappe.get_doc(
+				"Asset Meter", {"asset": self.assets[workstation], "meter_name": meter_name}
+			)
+			self.assertEqual((meter.meter_type, meter.source), (meter_type, "IoT Tag"))
+			self.assertEqual((meter.iot_device, meter.tag_key), (device_name(workstation), tag))
+			readings = frappe.get_all(
+				"Asset Meter Reading",
+				filters={"asset_meter": meter.name},
+				fields=["kind", "increase", "total", "reading_time"],
+				order_by="reading_time, name",
+			)
+			self.assertGreaterEqual(len(readings), 5, workstation)
+			counted = [r for r in readings if r.kind == "Counted"]
+			self.assertTrue(counted, workstation)
+			# the total: the total at setup plus what the tag counted over the week
+			self.assertAlmostEqual(meter.current_total, total + sum(r.increase for r in readings), places=3)
+			self.assertGreater(meter.current_total, total)
+			self.assertAlmostEqual(readings[-1].total, meter.current_total, places=3)
+			first_day = frappe.utils.getdate(readings[0].reading_time)
+			self.assertGreaterEqual(first_day, self.first_day, "readings of the machine-history week")
+
+	def test_three_plans_one_of_each_trigger(self):
+		from mom_app.plant_maintenance.plans.scan import preview
+
+		plans = frappe.get_all(
+			"Maintenance Plan",
+			filters={"plan_name": ("in", list(data.PLANS))},
+			fields=["name", "plan_name", "trigger_type", "enabled", "checklist", "asset", "asset_category"],
+		)
+		self.assertEqual(len(plans), 3)
+		self.assertEqual({p.trigger_type for p in plans}, {"Calendar", "Meter", "Calendar or Meter"})
+		for p in plans:
+			self.assertTrue(p.enabled and p.checklist, p.plan_name)
+			rows = preview(p.name)
+			self.assertEqual(len(rows), 4 if p.asset_category else 1, p.plan_name)
+			for row in rows:
+				# when it falls due next: a date by the calendar, a meter value by the meter
+				key = "due_value" if p.trigger_type == "Meter" else "due_date"
+				self.assertTrue(row.get(key), (p.plan_name, row))
+		meter_plan = next(p for p in plans if p.trigger_type == "Meter")
+		self.assertEqual(meter_plan.asset, self.assets["CNC-01"])
+		technician = data.user_email("technician")
+		for p in plans:
+			self.assertEqual(frappe.db.get_value("Maintenance Plan", p.name, "assign_to"), technician)
+
+	def test_condition_rule_fires_on_the_simulators_spindle_temperature(self):
+		from mom_app.engine.maintenance.condition_rules import FIRED, step
+		from mom_app.iot.simulator import build_machines
+		from mom_app.plant_maintenance.condition_rules.definitions import engine_rule
+
+		(name,) = list(data.CONDITION_RULES)
+		rule = frappe.get_doc("Condition Rule", name)
+		self.assertTrue(rule.enabled)
+		self.assertEqual((rule.device, rule.tag, rule.unit), ("CNC-02-PLC", "process", "°C"))
+		self.assertEqual((rule.condition, rule.asset), ("Above", self.assets["CNC-02"]))
+		self.assertGreater(rule.on_delay_seconds, 0)
+		self.assertGreater(rule.deadband, 0)
+		self.assertTrue(frappe.db.get_single_value("Maintenance Settings", "condition_rules_enabled"))
+		# the machine as mom-simulate runs it (at its speed 1 and 60), polled every second by the collector
+		for speed, minutes in ((1, 8 * 60), (60, 30)):
+			now = 1_765_000_000.0
+			machine = build_machines(["CNC-02"], speed=speed, now=now, continue_counters=False)["CNC-02"]
+			samples = [(now + s, machine.snapshot(now + s)["process"]) for s in range(minutes * 60)]
+			_state, events = step(engine_rule(rule), None, samples)
+			self.assertTrue([e for e in events if e.kind == FIRED], f"speed {speed}")
+
+	def history_orders(self):
+		return frappe.get_all(
+			MWO,
+			filters={"company": self.company, "workflow_state": ("in", ["Completed", "Verified"])},
+			fields=[
+				"name",
+				"order_type",
+				"source",
+				"is_failure",
+				"asset",
+				"workstation",
+				"dedup_key",
+				"failure_time",
+				"reported_at",
+				"acknowledged_at",
+				"repair_start",
+				"back_in_service",
+				"completed_at",
+				"labour_hours",
+				"due_date",
+				"trigger_name",
+				"machine_state_log",
+				"failure_mode",
+			],
+		)
+
+	def test_a_month_of_repairs_and_pm(self):
+		from mom_app.engine.maintenance.orders import is_breakdown
+		from mom_app.plant_maintenance.breakdowns import threshold_seconds
+
+		orders = self.history_orders()
+		for o in orders:
+			self.assertTrue(o.asset and o.workstation, o.name)
+			self.assertLessEqual(o.reported_at, o.acknowledged_at, o.name)
+			self.assertLess(o.repair_start, o.back_in_service, o.name)
+			self.assertLessEqual(o.back_in_service, o.completed_at, o.name)
+			hours = (o.back_in_service - o.repair_start).total_seconds() / 3600
+			self.assertAlmostEqual(o.labour_hours, hours, places=3, msg=o.name)
+		# every breakdown of the machine-history week: its Down interval, repaired until the machine ran again
+		breakdowns = {o.machine_state_log: o for o in orders if o.source == "Machine breakdown"}
+		logs = frappe.get_all(
+			"Machine State Log",
+			filters={
+				"workstation": ("in", list(data.WORKSTATIONS)),
+				"state": "Down",
+				"source": "IoT",
+				"end": ("is", "set"),
+				"start": ("between", [self.first_day, maintenance_history.history_end()]),
+			},
+			fields=["name", "workstation", "start", "end", "duration"],
+		)
+		thresholds = {ws: threshold_seconds(ws) for ws in data.WORKSTATIONS}
+		long_enough = [
+			log
+			for log in logs
+			if thresholds[log.workstation] > 0
+			and is_breakdown("Down", log.start, log.end, thresholds[log.workstation])
+		]
+		self.assertTrue(long_enough, "the machine-history week has breakdowns")
+		self.assertEqual(set(breakdowns), {str(log.name) for log in long_enough})
+		for log in long_enough:
+			order = breakdowns[str(log.name)]
+			self.assertEqual((order.order_type, order.is_failure), ("Corrective", 1))
+			self.assertEqual((order.failure_time, order.back_in_service), (log.start, log.end))
+			self.assertTrue(order.failure_mode)
+		# the repairs called in earlier in the month
+		repairs = {o.dedup_key: o for o in orders if o.dedup_key in data.REPAIRS}
+		self.assertEqual(set(repairs), set(data.REPAIRS))
+		for key, order in repairs.items():
+			self.assertEqual(order.source, data.REPAIRS[key][3])
+			self.assertLess(
+				frappe.utils.getdate(order.failure_time), min(log.start for log in long_enough).date()
+			)
+		# the monthly plan's occurrence on the four CNC machines, one of them done late
+		plan = frappe.db.get_value("Maintenance Plan", {"plan_name": "数控机床月度保养"})
+		pm = [o for o in orders if o.trigger_name == plan]
+		self.assertEqual(len(pm), 4)
+		self.assertEqual({o.workstation for o in pm}, {"CNC-01", "CNC-02", "CNC-03", "CNC-04"})
+		self.assertEqual(sum(1 for o in pm if o.completed_at.date() <= o.due_date), 3)
+		for o in pm:
+			self.assertEqual((o.order_type, o.source, o.is_failure), ("Preventive", "Calendar PM", 0))
+			steps = frappe.get_all(MWO + " Step", filters={"parent": o.name}, fields=["done"])
+			self.assertEqual(len(steps), len(data.CHECKLISTS["数控机床月度保养"][3]))
+			self.assertTrue(all(s.done for s in steps), o.name)
+		for o in orders:
+			day = frappe.utils.getdate(o.failure_time or o.reported_at)
+			self.assertTrue(self.first_day <= day <= self.last_day, o.name)
+
+	def test_kpis_of_the_demo_month(self):
+		from mom_app.plant_maintenance.report.maintenance_kpis import maintenance_kpis
+
+		_columns, rows, _message, _chart, _summary = maintenance_kpis.execute(
+			frappe._dict(
+				from_date=self.first_day,
+				to_date=self.last_day,
+				company=self.company,
+				group_by="Plant",
+				period="",
+			)
+		)
+		self.assertEqual(len(rows), 1)
+		plant = rows[0]
+		# MTTR from the stored times: failures reported in the month and back in service, active repair time
+		failures = frappe.get_all(
+			MWO,
+			filters={
+				"company": self.company,
+				"is_failure": 1,
+				"workflow_state": ("not in", ["Cancelled", "Rejected"]),
+			},
+			fields=["failure_time", "reported_at", "repair_start", "acknowledged_at", "back_in_service"],
+		)
+		in_month = [
+			f
+			for f in failures
+			if self.first_day <= frappe.utils.getdate(f.failure_time or f.reported_at) <= self.last_day
+		]
+		repaired = [f for f in in_month if f.back_in_service]
+		self.assertGreaterEqual(len(repaired), len(data.REPAIRS) + 1)
+		hours = [
+			(
+				f.back_in_service - (f.repair_start or f.acknowledged_at or f.failure_time or f.reported_at)
+			).total_seconds()
+			/ 3600
+			for f in repaired
+		]
+		self.assertEqual(plant["failures"], len(in_month))
+		self.assertGreater(plant["failures"], 0)
+		self.assertEqual(plant["repairs"], len(repaired))
+		self.assertAlmostEqual(plant["mttr_hours"], sum(hours) / len(hours), places=6)
+		self.assertGreater(plant["operating_hours"], 0)
+		self.assertAlmostEqual(plant["pm_compliance"], 75.0, places=6)
