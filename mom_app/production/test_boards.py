@@ -14,7 +14,7 @@ from frappe.utils import now_datetime
 
 from mom_app.production.api import board, terminal
 from mom_app.production.testing import operator, released_job_card, routed_workstation
-from mom_app.tests.utils import erpnext_company, make_user
+from mom_app.tests.utils import daytime_zone, erpnext_company, make_user, set_time_zone
 
 test_ignore = ["Workstation", "Employee", "Work Order", "BOM", "Job Card"]
 
@@ -113,7 +113,11 @@ def cid() -> str:
 class TestBoards(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
+		# registered first, so it runs last: after FrappeTestCase's rollback of the class's records
+		cls.zone_before = None
+		cls.addClassCleanup(lambda: cls.zone_before and set_time_zone(cls.zone_before))
 		super().setUpClass()
+		cls.zone_before = daytime_zone()  # the test shift (two hours ago to three ahead) within today
 		cls.b = board_line("BOARD")
 		cls.supervisor = make_user("Production Supervisor", "board-sup@mom-test.example")
 		cls.keeper = make_user("Storekeeper", "board-keeper@mom-test.example")

@@ -17,7 +17,7 @@ from mom_app.production.api import terminal
 from mom_app.production.test_boards import board_line, board_shift, cid, clear_workstation, log_time
 from mom_app.production.testing import PASSWORD, routed_workstation
 from mom_app.tests.browser import Session, browser, served_site
-from mom_app.tests.utils import make_user
+from mom_app.tests.utils import daytime_zone, make_user, set_time_zone
 
 test_ignore = ["Workstation", "Employee", "Work Order", "BOM", "Job Card"]
 
@@ -42,7 +42,11 @@ def english_in(text: str) -> list[str]:
 class TestBoardsInBrowser(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
+		# registered first, so it runs last: after FrappeTestCase's rollback of the class's records
+		cls.zone_before = None
+		cls.addClassCleanup(lambda: cls.zone_before and set_time_zone(cls.zone_before))
 		super().setUpClass()
+		cls.zone_before = daytime_zone()  # the test shift (two hours ago to three ahead) within today
 		cls.b = board_line("BUI")
 		# a second workstation of the line, in setup (a changeover) since ten minutes
 		cls.setup_ws = routed_workstation("BUI2", minutes_per_unit=6, shift=board_shift()).workstation

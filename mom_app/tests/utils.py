@@ -123,3 +123,41 @@ def drop_iot_device(name: str) -> None:
 		if log.downtime_entry:
 			frappe.db.delete("Downtime Entry", {"name": log.downtime_entry})
 	frappe.delete_doc("IoT Device", name, ignore_permissions=True, force=True)
+
+
+# time zones tried in order for daytime_zone(): the plants this app is for first
+DAYTIME_ZONES = (
+	"Asia/Shanghai",
+	"Europe/Berlin",
+	"America/New_York",
+	"America/Los_Angeles",
+	"Pacific/Auckland",
+)
+
+
+def set_time_zone(zone: str) -> None:
+	"""The site's System Settings time zone, seen at once by this process and (committed) by web servers."""
+	frappe.db.set_single_value("System Settings", "time_zone", zone)
+	frappe.clear_document_cache("System Settings", "System Settings")
+	frappe.local.system_settings = None
+	frappe.db.commit()
+
+
+def daytime_zone(first_hour: int = 4, last_hour: int = 19) -> str | None:
+	"""Put the site in a time zone where the local time now is between first_hour and last_hour o'clock, for
+	tests whose data must lie within one local day around now (a shift from two hours ago to three hours
+	ahead): run a few minutes after midnight they would find yesterday's data. Returns the zone to put back
+	(None: the site's zone was fine as it is)."""
+	from datetime import datetime
+	from zoneinfo import ZoneInfo
+
+	from frappe.utils import get_system_timezone
+
+	before = get_system_timezone()
+	if first_hour <= datetime.now(ZoneInfo(before)).hour <= last_hour:
+		return None
+	for zone in DAYTIME_ZONES:
+		if first_hour <= datetime.now(ZoneInfo(zone)).hour <= last_hour:
+			set_time_zone(zone)
+			return before
+	raise AssertionError(f"no time zone in {DAYTIME_ZONES} has daytime now")
