@@ -116,6 +116,12 @@ class TestBoardsInBrowser(FrappeTestCase):
 		s.page.wait_for_selector(".modal.show .mom-detail")
 		return s.page.locator(".modal.show")
 
+	def close_detail(self, s: Session):
+		# the dialog's own close button, as a user closes it (an Escape pressed at the page left the drill-down
+		# open in one CI run: the dialog has no field to hold the focus)
+		s.page.click(".modal.show .btn-modal-close")
+		s.page.wait_for_selector(".modal.show", state="detached", timeout=10_000)
+
 	def wait_live(self, s: Session):
 		"""Until the page's socket is connected and has had time to join the workstations' rooms."""
 		s.page.wait_for_function(
@@ -156,8 +162,7 @@ class TestBoardsInBrowser(FrappeTestCase):
 			self.assertEqual(modal.locator(".mom-detail-period").inner_text().strip(), period, choice)
 			self.assertEqual(modal.locator("[data-figure='oee'] b").inner_text().strip(), figure, choice)
 			s.screenshot(f"board-1440-detail-{choice}")
-			s.page.keyboard.press("Escape")
-			s.page.wait_for_selector(".modal.show", state="detached", timeout=10_000)
+			self.close_detail(s)
 		self.assertEqual(s.errors, [], s.errors)
 
 	def test_setup_badge_reads_changeover(self):
@@ -202,8 +207,7 @@ class TestBoardsInBrowser(FrappeTestCase):
 			tile.click()
 			s.page.wait_for_selector(".modal.show .modal-body")
 			s.page.wait_for_timeout(1000)
-			s.page.keyboard.press("Escape")
-			s.page.wait_for_selector(".modal.show", state="detached", timeout=10_000)
+			self.close_detail(s)
 		self.assertEqual(s.errors, [], s.errors)
 		self.assertEqual(s.known_races, [], s.known_races)
 
