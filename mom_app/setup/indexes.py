@@ -22,6 +22,14 @@ INDEXES = (
 		("trigger_doctype", "trigger_name", "asset", "creation"),
 		"mom_trigger_asset_creation",
 	),
+	# the Maintenance KPIs' operating time: the OEE Records' sums per workstation and month read from this
+	# index alone (without it MariaDB reads every row by the day index: 2.2 s instead of 0.6 s for 500
+	# machines over two years)
+	(
+		"OEE Record",
+		("workstation", "day", "machine_data", "running_time", "pbt"),
+		"mom_kpi_operating",
+	),
 )
 
 
