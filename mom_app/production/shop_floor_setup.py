@@ -14,12 +14,11 @@ from pathlib import Path
 import frappe
 
 from mom_app.setup.custom_fields import N_
+from mom_app.setup.workflows import ensure_workflow as ensure_shipped_workflow
+from mom_app.setup.workflows import remove_workflow
 
 WORKFLOW_FILE = Path(__file__).parent / "data" / "work_order_workflow.json"
 WORKFLOW_NAME = "Work Order Approval"
-# Workflow State / Workflow Action Master records Frappe itself installs: never removed
-FRAPPE_STATES = ("Pending", "Approved", "Rejected")
-FRAPPE_ACTIONS = ("Approve", "Reject", "Review")
 
 TRIAL, MASS, REWORK = "Trial Production", "Mass Production", "Rework"
 
@@ -166,53 +165,11 @@ def workflow_data() -> dict:
 
 def ensure_workflow():
 	"""The Work Order workflow with its states and actions, unless a workflow of that name exists."""
-	data = workflow_data()
-	for state in data["states"]:
-		if not frappe.db.exists("Workflow State", state["state"]):
-			frappe.get_doc(
-				{
-					"doctype": "Workflow State",
-					"workflow_state_name": state["state"],
-					"style": state.get("style"),
-				}
-			).insert(ignore_permissions=True)
-	for transition in data["transitions"]:
-		if not frappe.db.exists("Workflow Action Master", transition["action"]):
-			frappe.get_doc(
-				{"doctype": "Workflow Action Master", "workflow_action_name": transition["action"]}
-			).insert(ignore_permissions=True)
-	if frappe.db.exists("Workflow", data["workflow_name"]):
-		return
-	doc = frappe.get_doc(
-		{
-			**{k: v for k, v in data.items() if k not in ("states", "transitions")},
-			"states": [{k: v for k, v in s.items() if k != "style"} for s in data["states"]],
-			"transitions": data["transitions"],
-		}
-	)
-	doc.insert(ignore_permissions=True)
+	ensure_shipped_workflow(workflow_data())
 
 
 def uninstall():
 	"""Remove the workflow, the states and actions it brought (when no other workflow uses them), the
 	Workflow Actions (to-dos) it created, and the workflow's cache. Order types and reasons go with their
 	doctypes."""
-	data = workflow_data()
-	name = data["workflow_name"]
-	if frappe.db.exists("Workflow", name):
-		frappe.delete_doc("Workflow", name, ignore_permissions=True, force=True)
-	frappe.db.delete("Workflow Action", {"reference_doctype": data["document_type"]})
-	others = set(
-		frappe.get_all("Workflow Document State", filters={"parent": ("!=", name)}, pluck="state")
-	) | set(frappe.get_all("Workflow Transition", filters={"parent": ("!=", name)}, pluck="next_state"))
-	for state in {s["state"] for s in data["states"]} - set(FRAPPE_STATES) - others:
-		if frappe.db.exists("Workflow State", state):
-			frappe.delete_doc("Workflow State", state, ignore_permissions=True, force=True)
-	used_actions = set(
-		frappe.get_all("Workflow Transition", filters={"parent": ("!=", name)}, pluck="action")
-	)
-	for action in {t["action"] for t in data["transitions"]} - set(FRAPPE_ACTIONS) - used_actions:
-		if frappe.db.exists("Workflow Action Master", action):
-			frappe.delete_doc("Workflow Action Master", action, ignore_permissions=True, force=True)
-	frappe.cache.hdel("workflow", data["document_type"])
-	frappe.clear_cache(doctype=data["document_type"])
+	remove_workflow(workflow_data())
