@@ -137,6 +137,17 @@ def as_engine_order(row) -> dict:
 	}
 
 
+def labels(order) -> dict:
+	"""An order's priority, type, source and state, and their words in the reader's language."""
+	return {
+		"priority_label": _(order.priority, context=CONTEXT),
+		"order_type_label": _(order.order_type, context=CONTEXT),
+		"source_label": _(order.source, context=CONTEXT),
+		"state": order.workflow_state,
+		"state_label": _(order.workflow_state) if order.workflow_state else "",
+	}
+
+
 def list_row(order: dict) -> dict:
 	"""What the page shows of an order in a list (labels in the reader's language)."""
 	row = order["row"]
@@ -146,11 +157,7 @@ def list_row(order: dict) -> dict:
 		"name": row.name,
 		"subject": row.subject,
 		"priority": row.priority,
-		"priority_label": _(row.priority, context=CONTEXT),
-		"order_type_label": _(row.order_type, context=CONTEXT),
-		"source_label": _(row.source, context=CONTEXT),
-		"state": row.workflow_state,
-		"state_label": _(row.workflow_state) if row.workflow_state else "",
+		**labels(row),
 		"asset": row.asset,
 		"asset_name": row.asset_name,
 		"workstation": row.workstation,
@@ -307,11 +314,7 @@ def order(name: str) -> dict:
 		"description": doc.description,
 		"reason": doc.reason,
 		"priority": doc.priority,
-		"priority_label": _(doc.priority, context=CONTEXT),
-		"order_type_label": _(doc.order_type, context=CONTEXT),
-		"source_label": _(doc.source, context=CONTEXT),
-		"state": doc.workflow_state,
-		"state_label": _(doc.workflow_state) if doc.workflow_state else "",
+		**labels(doc),
 		"asset": doc.asset,
 		"asset_name": doc.asset_name,
 		"workstation": doc.workstation,
